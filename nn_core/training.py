@@ -1,0 +1,190 @@
+"""Training: let an optimizer move W1 and W2 downhill on the cost J.
+
+How it works
+1. Start from small random weights (or weights you give, such as the tutorial's W1.in/W2.in).
+2. Flatten W1, W2 into one vector theta; the optimizer only ever sees theta.
+3. Each step, the optimizer asks for J(theta) and its gradient (one forward and
+   one backward pass over all examples) and picks a better theta.
+4. After every iteration we record J, the gradient's size and the time, call the
+   callback (which may ask to stop) and watch for divergence (J becoming NaN/inf).
+
+Methods: "L-BFGS-B" (the tutorial's choice: it remembers recent gradients to guess
+the curvature), "CG", "TNC" (from scipy.optimize), and "GD", plain gradient descent
+theta <- theta - learning_rate * gradient, to show why the tutorial did not use it.
+"""
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.optimize import minimize
+from threadpoolctl import threadpool_limits
+
+from .cost import check_lambda, check_labels, cost_and_gradient_arrays, one_hot
+from .errors import DataFormatError
+from .network import Network, pack, unpack
+
+METHODS = ("L-BFGS-B", "CG", "TNC", "GD")
+MAX_ITER = 5000
+MAX_HIDDEN = 2000
+
+
+@dataclass(frozen=True)
+class Step:
+    """One optimizer iteration: where the cost stood and what it took to get there."""
+
+    iteration: int
+    cost: float
+    grad_norm: float
+    n_evals: int
+    seconds: float
+
+
+@dataclass
+class TrainResult:
+    network: Network
+    history: list = field(default_factory=list)  # list of Step, one per iteration
+    converged: bool = False
+    message: str = ""
+    seconds: float = 0.0
+    stopped: bool = False  # stopped early by the callback
+    diverged: bool = False  # the cost became NaN or infinite
+
+    @property
+    def n_iterations(self):
+        return len(self.history)
+
+    @property
+    def final_cost(self):
+        return self.history[-1].cost if self.history else float("nan")
+
+    def history_columns(self):
+        """The history as columns (lists) for charts and tables."""
+        names = ("iteration", "cost", "grad_norm", "n_evals", "seconds")
+        return {k: [getattr(s, k) for s in self.history] for k in names}
+
+
+class _Stop(Exception):
+    """Raised inside the optimizer's callback to end training early."""
+
+
+def _check_settings(X, y, hidden_size, lambd, maxiter, method, learning_rate):
+    X = np.asarray(X, dtype=np.float64)
+    if X.ndim != 2 or X.shape[0] == 0:
+        raise DataFormatError(f"X must be a 2-D array with at least one row, found shape {X.shape}")
+    if not np.isfinite(X).all():
+        raise DataFormatError("X must hold finite numbers, found NaN or infinity")
+    y = check_labels(y, X.shape[0])
+    if not (isinstance(hidden_size, (int, np.integer)) and 1 <= hidden_size <= MAX_HIDDEN):
+        raise DataFormatError(f"hidden_size must be a whole number 1-{MAX_HIDDEN}, found {hidden_size!r}")
+    if not (isinstance(maxiter, (int, np.integer)) and 1 <= maxiter <= MAX_ITER):
+        raise DataFormatError(f"maxiter must be a whole number 1-{MAX_ITER}, found {maxiter!r}")
+    if method not in METHODS:
+        raise DataFormatError(f"method must be one of {', '.join(METHODS)}, found {method!r}")
+    lr = float(learning_rate)
+    if method == "GD" and not (np.isfinite(lr) and lr > 0):
+        raise DataFormatError(f"learning_rate must be a number > 0, found {learning_rate!r}")
+    return X, y, check_lambda(lambd), lr
+
+
+def train(
+    X,
+    y,
+    hidden_size=25,
+    lambd=1.0,
+    maxiter=50,
+    seed=0,
+    init=None,
+    method="L-BFGS-B",
+    callback=None,
+    learning_rate=1.0,
+):
+    """Train a network on X (m, n) and labels y (0-9); returns a TrainResult.
+
+    init: a Network to start from (it is copied, never changed); by default
+    Network.random(n, hidden_size, seed=seed). callback(step, network) is called
+    after every iteration; if it returns True, training stops and keeps the
+    weights reached so far.
+    """
+    X, y, lambd, learning_rate = _check_settings(X, y, hidden_size, lambd, maxiter, method, learning_rate)
+    n = X.shape[1]
+    if init is None:
+        init = Network.random(n, hidden_size, seed=seed)
+    elif not isinstance(init, Network):
+        raise DataFormatError(f"init must be an nn_core.Network or None, found {type(init).__name__}")
+    elif init.n_inputs != n:
+        raise DataFormatError(
+            f"start weights W1 must have {n + 1} columns for {n} inputs, found {init.W1.shape[1]}"
+        )
+    h = init.n_hidden
+    Y = one_hot(y)
+    state = {"evals": 0, "x": None, "J": None, "g": None, "theta": pack(init.W1, init.W2)}
+    result = TrainResult(network=init.copy())
+    start = time.perf_counter()
+
+    def fun(theta):
+        state["evals"] += 1
+        J, dW1, dW2 = cost_and_gradient_arrays(*unpack(theta, n, h), X, Y, lambd)
+        g = pack(dW1, dW2)
+        if not np.isfinite(J) or not np.all(np.isfinite(g)):
+            result.diverged = True
+            raise _Stop
+        state.update(x=theta.copy(), J=J, g=g)
+        return J, g
+
+    def on_iteration(theta):
+        theta = np.asarray(theta)
+        if state["x"] is None or not np.array_equal(theta, state["x"]):
+            fun(theta)  # the optimizer did not leave J(theta) behind: compute it
+        state["theta"] = state["x"]
+        step = Step(len(result.history) + 1, state["J"], float(np.linalg.norm(state["g"])),
+                    state["evals"], time.perf_counter() - start)
+        result.history.append(step)
+        if callback is not None and callback(step, Network(*unpack(state["theta"], n, h))):
+            result.stopped = True
+            raise _Stop
+        if step.iteration >= maxiter:
+            raise _Stop
+
+    # On 2 cores, BLAS threads cost more than they give for the optimizer's many
+    # small vector operations; one thread was measured faster (benchmarks/train_speed.py).
+    with threadpool_limits(limits=1, user_api="blas"):
+        try:
+            if method == "GD":
+                converged, message = _gradient_descent(fun, on_iteration, state, learning_rate)
+            else:
+                opt = minimize(fun, state["theta"], jac=True, method=method,
+                               callback=on_iteration, options=_options(method, maxiter))
+                converged, message = bool(opt.success), str(opt.message)
+                if not result.history or not np.array_equal(opt.x, state["theta"]):
+                    on_iteration(opt.x)
+        except _Stop:
+            converged, message = False, f"reached maxiter = {maxiter} iterations"
+    if result.diverged:
+        message = ("the cost became NaN or infinite, so training stopped; try a smaller "
+                   "learning rate, or a smaller lambda")
+    elif result.stopped:
+        message = f"stopped by you after {result.n_iterations} iterations"
+    result.converged = converged and not (result.diverged or result.stopped)
+    result.message = message
+    result.seconds = time.perf_counter() - start
+    result.network = Network(*unpack(state["theta"], n, h))
+    return result
+
+
+def _options(method, maxiter):
+    if method == "TNC":
+        return {"maxfun": 100 * maxiter}  # TNC counts evaluations, not iterations
+    if method == "L-BFGS-B":
+        return {"maxiter": maxiter + 1, "maxfun": 100 * maxiter}
+    return {"maxiter": maxiter + 1}
+
+
+def _gradient_descent(fun, on_iteration, state, learning_rate):
+    """theta <- theta - learning_rate * gradient, until on_iteration stops it."""
+    theta = state["theta"].copy()
+    fun(theta)
+    while True:
+        # on_iteration evaluates J and its gradient at the new theta, for the next step.
+        theta = theta - learning_rate * state["g"]
+        on_iteration(theta)
