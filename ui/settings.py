@@ -1,0 +1,79 @@
+"""Training settings: one frozen record, its limits, and its mirror in the URL.
+
+A link such as ?lambd=3&hidden=50&maxiter=100 reproduces an experiment, as in
+TensorFlow Playground. Values from the URL are clamped to the knobs' ranges, so
+a hand-edited link can never crash a page.
+"""
+
+from dataclasses import asdict, dataclass, fields, replace
+
+from nn_core.datasets import DATASETS
+from nn_core.training import METHODS
+
+LAMBDA_MAX = 100.0
+MAXITER_MAX = 1000
+HIDDEN_MAX = 400
+SEED_MAX = 10_000
+LR_MAX = 100.0
+
+
+@dataclass(frozen=True)
+class Settings:
+    dataset: str = "mnist-20x20"
+    hidden: int = 25
+    lambd: float = 1.0
+    maxiter: int = 50
+    method: str = "L-BFGS-B"
+    seed: int = 0
+    learning_rate: float = 1.0
+    init: str = "random"  # "random", or "weights:<hash>" for uploaded start weights
+
+    def label(self):
+        text = f"{self.dataset} · {self.hidden} hidden · λ={self.lambd:g} · {self.maxiter} it · {self.method}"
+        if self.method == "GD":
+            text += f" (lr={self.learning_rate:g})"
+        return text + f" · seed {self.seed}" + ("" if self.init == "random" else " · from your weights")
+
+
+DEFAULT = Settings()
+
+
+def _clamp(value, lo, hi, cast):
+    try:
+        v = cast(value)
+    except (TypeError, ValueError):
+        return None
+    if v != v:  # NaN
+        return None
+    return min(max(v, lo), hi)
+
+
+def from_query(params, base=DEFAULT):
+    """Settings from URL query parameters; unknown or malformed values keep the base value."""
+    out = {}
+    checks = {
+        "hidden": (1, HIDDEN_MAX, int),
+        "lambd": (0.0, LAMBDA_MAX, float),
+        "maxiter": (1, MAXITER_MAX, int),
+        "seed": (0, SEED_MAX, int),
+        "learning_rate": (1e-4, LR_MAX, float),
+    }
+    for key, (lo, hi, cast) in checks.items():
+        if key in params:
+            v = _clamp(params[key], lo, hi, cast)
+            if v is not None:
+                out[key] = v
+    if params.get("method") in METHODS:
+        out["method"] = params["method"]
+    if params.get("dataset") in DATASETS:
+        out["dataset"] = params["dataset"]
+    return replace(base, **out)
+
+
+def to_query(settings):
+    """The settings as URL query parameters (only those that differ from the defaults)."""
+    d = asdict(settings)
+    return {k: str(v) for k, v in d.items() if k != "init" and v != getattr(DEFAULT, k)}
+
+
+FIELD_NAMES = [f.name for f in fields(Settings)]

@@ -1,0 +1,175 @@
+"""Caches and session state: which data, which model, which runs.
+
+- Datasets: st.cache_data (loaded once per process, each session gets a copy).
+- The default model (mnist-20x20, 400-25-10, lambda 1, 50 iterations, seed 0):
+  st.cache_resource, trained once per server process and shared by every
+  session, so its weight arrays are made read-only: nobody can change it.
+- Other trained models: st.cache_resource keyed by their Settings, bounded
+  (max_entries, ttl) so memory stays flat on a busy classroom server.
+- The user's own runs and the active model: st.session_state, so they survive
+  page switches and reruns.
+"""
+
+import itertools
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import streamlit as st
+
+import nn_core
+from nn_core.datasets import DATASETS, load_dataset, split_dataset
+
+from .settings import DEFAULT, Settings
+
+MAX_RUNS = 30  # per session; the oldest runs are dropped beyond this
+_run_ids = itertools.count(1)
+
+
+@st.cache_data(show_spinner="Loading the digits…", max_entries=8)
+def builtin_dataset(name):
+    return load_dataset(name)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def builtin_split(name):
+    return split_dataset(builtin_dataset(name), seed=0)
+
+
+def dataset_names():
+    """The built-in data sets, plus the user's uploaded X.in/y.in when there is one."""
+    user = st.session_state.get("user_data")
+    return list(DATASETS) + ([user.name] if user is not None else [])
+
+
+def get_dataset(name):
+    user = st.session_state.get("user_data")
+    if user is not None and name == user.name:
+        return user
+    return builtin_dataset(name)
+
+
+def get_split(name):
+    user = st.session_state.get("user_data")
+    if user is not None and name == user.name:
+        if st.session_state.get("user_split_of") is not user:
+            st.session_state["user_split"] = split_dataset(user, seed=0)
+            st.session_state["user_split_of"] = user
+        return st.session_state["user_split"]
+    return builtin_split(name)
+
+
+def freeze(network):
+    """Make a shared network read-only: a page that tries to change it fails loudly."""
+    network.W1.setflags(write=False)
+    network.W2.setflags(write=False)
+    return network
+
+
+class TrainingInterrupted(Exception):
+    """Training ended early (Stop pressed); carries the partial result, which is not cached."""
+
+    def __init__(self, result):
+        super().__init__(result.message)
+        self.result = result
+
+
+def _train(settings, init, on_step):
+    split = get_split(settings.dataset)
+    result = nn_core.train(
+        split.train.X, split.train.y, hidden_size=settings.hidden, lambd=settings.lambd,
+        maxiter=settings.maxiter, seed=settings.seed, init=init, method=settings.method,
+        learning_rate=settings.learning_rate, callback=on_step,
+    )
+    freeze(result.network)
+    if result.stopped:
+        raise TrainingInterrupted(result)
+    return result
+
+
+@st.cache_resource(show_spinner="The wizard is studying 3,500 digits (default model)…")
+def default_result():
+    """The shared default model, trained once per server process."""
+    return _train(DEFAULT, None, None)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64, ttl=3 * 3600)
+def cached_train(settings, _init=None, _on_step=None):
+    """A trained model for these settings; the same settings again are instant.
+
+    _init and _on_step are left out of the cache key (leading underscore): the
+    start weights are identified by settings.init, and progress is only display.
+    """
+    if settings == DEFAULT and _init is None:
+        return default_result()
+    return _train(settings, _init, _on_step)
+
+
+@dataclass
+class Run:
+    """One trained model of this session, with what the history table shows."""
+
+    id: int
+    settings: Settings
+    result: nn_core.TrainResult
+    accuracy: dict  # "train", "validation", "test" -> fraction
+    created: float = field(default_factory=time.time)
+    note: str = ""
+
+    @property
+    def network(self):
+        return self.result.network
+
+    @property
+    def label(self):
+        return f"#{self.id} · {self.settings.label()}"
+
+
+def evaluate(network, split):
+    return {
+        part: network.accuracy(getattr(split, part).X, getattr(split, part).y)
+        for part in ("train", "validation", "test")
+    }
+
+
+def make_run(settings, result, note="", run_id=None):
+    split = get_split(settings.dataset)
+    return Run(next(_run_ids) if run_id is None else run_id, settings, result,
+               evaluate(result.network, split), note=note)
+
+
+@st.cache_resource(show_spinner=False)
+def default_run():
+    """The default model as a Run (id 0), with its accuracies measured once per process."""
+    return make_run(DEFAULT, default_result(), note="the shared default model", run_id=0)
+
+
+def runs():
+    """This session's runs, oldest first (created on first use)."""
+    return st.session_state.setdefault("runs", [])
+
+
+def add_run(run, activate=True):
+    history = runs()
+    history.append(run)
+    del history[:-MAX_RUNS]
+    if activate:
+        st.session_state["active_run_id"] = run.id
+    return run
+
+
+def active_run():
+    """The model every page uses: the one the user made active, else the shared default."""
+    wanted = st.session_state.get("active_run_id")
+    for run in runs():
+        if run.id == wanted:
+            return run
+    return default_run()
+
+
+def set_active(run_id):
+    st.session_state["active_run_id"] = run_id
+
+
+def probabilities(network, X):
+    return network.predict_proba(np.atleast_2d(X))
