@@ -1,0 +1,66 @@
+"""Home: what the app is, the network it trains, and where to start."""
+
+import streamlit as st
+
+from ui import charts, state
+
+st.set_page_config(page_title="Watch a network learn to read", page_icon="✍️", layout="wide")
+
+st.title("Watch a neural network learn to read handwriting")
+st.write(
+    "Imagine the network as an old wise wizard who studied thousands of people before you came. "
+    "Here the wizard studies thousands of handwritten digits, and you can watch every step: the "
+    "digits it learns from, the training, what its hidden units look for, and its guess on a digit "
+    "you draw yourself."
+)
+
+run = state.active_run()
+net = run.network
+left, right = st.columns([3, 2])
+with left:
+    st.subheader(f"The network: {net.n_inputs}-{net.n_hidden}-10")
+    st.plotly_chart(charts.network_diagram(net.layer_sizes), width="stretch")
+    st.caption(
+        f"{net.n_inputs} inputs (one per pixel), {net.n_hidden} hidden sigmoid units and 10 outputs, "
+        "one per digit. W1 connects inputs to hidden units, W2 hidden units to outputs."
+    )
+with right:
+    st.subheader("The active model")
+    st.write(run.label)
+    a = run.accuracy
+    c1, c2, c3 = st.columns(3)
+    c1.metric("train accuracy", f"{a['train']:.1%}")
+    c2.metric("validation", f"{a['validation']:.1%}")
+    c3.metric("test", f"{a['test']:.1%}")
+    st.caption(
+        "Train accuracy is measured on the digits the wizard studied; validation and test digits "
+        "were kept hidden from him, so they tell how well he reads handwriting he has never seen."
+    )
+
+with st.expander("The maths, one click away"):
+    st.latex(r"a_2 = \mathrm{sigmoid}(W_1 [1; a_1]), \quad a_3 = \mathrm{sigmoid}(W_2 [1; a_2])")
+    st.latex(
+        r"J = -\frac{1}{m}\sum_{i,k}\left[y_k \log a_{3,k} + (1-y_k)\log(1-a_{3,k})\right]"
+        r" + \frac{\lambda}{2m}\left(\sum W_1^2 + \sum W_2^2\right)"
+    )
+    st.write("The sums of squares skip the bias columns. Training moves W1 and W2 to make J small.")
+
+st.subheader("The tutorial's four parts, here")
+st.markdown(
+    """
+| tutorial | page | what you do there |
+|---|---|---|
+| Part 1 · the network class (NN.py) | **Inside the network** | check the gradients, follow backprop through one digit |
+| Part 2 · understanding data (displayData) | **Data explorer** | browse digits, class counts, mean digits, a PCA map |
+| Part 3 · training (train.py) | **Train** | turn the knobs (λ, iterations, hidden units, method) and watch J fall |
+| Part 4 · predicting (predict.py) | **Draw and predict** | draw a digit and see what the wizard says, step by step |
+
+Beyond the tutorial: **Hidden units** shows what each hidden unit looks for, **Experiments** runs
+the classic bias/variance and optimizer experiments, and **Grade weights** checks weights you trained
+elsewhere.
+"""
+)
+st.info(
+    "**Start here:** 1 · look at the digits in the Data explorer → 2 · train a model with your own "
+    "settings → 3 · see what its hidden units learned → 4 · draw a digit and test it."
+)
