@@ -1,0 +1,112 @@
+"""The tutorial's train.py and predict.py as one command: python -m nn_core train | predict.
+
+How it works
+1. `train` loads the digits (a built-in set, or your X.in / y.in), splits them 70/15/15,
+   trains on the 70 % (optionally from your W1.in / W2.in), prints progress and the
+   train / validation / test accuracy, and writes TrainedW1.in / TrainedW2.in in the
+   tutorial's layout.
+2. `predict --index N` loads those trained weights and prints the predicted and the
+   true digit of example N, as the tutorial's predict.py does with testNo.
+Bad files or flags end with a one-line message and exit code 2, never a traceback.
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+from .datasets import DATASETS, load_dataset, split_dataset
+from .errors import DataFormatError
+from .seed_files import read_seed_data, read_seed_weights, write_seed_weights
+from .training import METHODS, train
+
+
+def _parser():
+    p = argparse.ArgumentParser(prog="python -m nn_core", description=__doc__.split("\n")[0])
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def data_flags(q):
+        q.add_argument("--dataset", default="mnist-20x20", choices=DATASETS,
+                       help="built-in digits to use when --x/--y are not given (default: %(default)s)")
+        q.add_argument("--x", type=Path, help="the tutorial's X.in (one image per row, column-major)")
+        q.add_argument("--y", type=Path, help="the tutorial's y.in (one-hot rows, class 10 = digit 0)")
+
+    t = sub.add_parser("train", help="train the network and write TrainedW1.in / TrainedW2.in")
+    data_flags(t)
+    t.add_argument("--lambda", dest="lambd", type=float, default=1.0,
+                   help="regularization strength lambda >= 0 (default: %(default)s)")
+    t.add_argument("--maxiter", type=int, default=50, help="optimizer iterations (default: %(default)s)")
+    t.add_argument("--hidden", type=int, default=25, help="hidden units (default: %(default)s)")
+    t.add_argument("--method", default="L-BFGS-B", choices=METHODS, help="optimizer (default: %(default)s)")
+    t.add_argument("--learning-rate", type=float, default=1.0, help="step size for --method GD")
+    t.add_argument("--seed", type=int, default=0, help="seed for the random start weights")
+    t.add_argument("--w1", type=Path, help="start weights W1.in (hidden x inputs+1); with --w2")
+    t.add_argument("--w2", type=Path, help="start weights W2.in (10 x hidden+1); with --w1")
+    t.add_argument("--out", type=Path, default=Path("data"),
+                   help="folder for TrainedW1.in / TrainedW2.in (default: %(default)s)")
+
+    q = sub.add_parser("predict", help="predict one example with the trained weights")
+    data_flags(q)
+    q.add_argument("--index", type=int, default=3402, help="which example (the tutorial's testNo)")
+    q.add_argument("--w1", type=Path, default=Path("data/TrainedW1.in"), help="default: %(default)s")
+    q.add_argument("--w2", type=Path, default=Path("data/TrainedW2.in"), help="default: %(default)s")
+    return p
+
+
+def _data(args):
+    if (args.x is None) != (args.y is None):
+        raise DataFormatError("give both --x and --y, or neither (to use --dataset)")
+    if args.x is not None:
+        return read_seed_data(args.x, args.y)
+    return load_dataset(args.dataset)
+
+
+def _train(args):
+    ds = _data(args)
+    init = None
+    if (args.w1 is None) != (args.w2 is None):
+        raise DataFormatError("give both --w1 and --w2, or neither (to start from random weights)")
+    if args.w1 is not None:
+        init = read_seed_weights(args.w1, args.w2, n_inputs=ds.n_inputs)
+    split = split_dataset(ds, seed=0)
+    print(f"{ds.name}: {len(ds)} digits, {ds.n_inputs} inputs; training on {len(split.train)}")
+
+    def progress(step, _network):
+        if step.iteration % 10 == 0 or step.iteration == args.maxiter:
+            print(f"  iteration {step.iteration:4d}  cost J = {step.cost:.4f}  ({step.seconds:.1f} s)")
+
+    result = train(split.train.X, split.train.y, hidden_size=args.hidden, lambd=args.lambd,
+                   maxiter=args.maxiter, seed=args.seed, init=init, method=args.method,
+                   callback=progress, learning_rate=args.learning_rate)
+    print(f"{result.message} ({result.seconds:.1f} s)")
+    net = result.network
+    for part in ("train", "validation", "test"):
+        d = getattr(split, part)
+        print(f"{part:>10} accuracy: {net.accuracy(d.X, d.y):.2%}  ({len(d)} digits)")
+    args.out.mkdir(parents=True, exist_ok=True)
+    w1, w2 = args.out / "TrainedW1.in", args.out / "TrainedW2.in"
+    write_seed_weights(net, w1, w2)
+    print(f"wrote {w1} and {w2}")
+    return 1 if result.diverged else 0
+
+
+def _predict(args):
+    if not (args.w1.exists() and args.w2.exists()):
+        raise DataFormatError(f"no trained weights at {args.w1} and {args.w2}: run "
+                              "`python -m nn_core train` first")
+    ds = _data(args)
+    net = read_seed_weights(args.w1, args.w2, n_inputs=ds.n_inputs)
+    if not 0 <= args.index < len(ds):
+        raise DataFormatError(f"--index must be between 0 and {len(ds) - 1}, found {args.index}")
+    p = net.predict_proba(ds.X[args.index])[0]
+    print(f"example {args.index}: predicted digit {p.argmax()} ({p.max():.1%} sure), "
+          f"true digit {ds.y[args.index]}")
+    return 0
+
+
+def main(argv=None):
+    args = _parser().parse_args(argv)
+    try:
+        return _train(args) if args.command == "train" else _predict(args)
+    except (DataFormatError, OSError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
