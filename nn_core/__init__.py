@@ -5,26 +5,63 @@ and draw; scripts and tests use it directly.
 """
 
 from .cost import cost_and_gradient, one_hot
+from .datasets import DATASETS, Dataset, Split, load_dataset, split_dataset, stratified_subset
+from .drawing import DrawingSteps, drawing_steps, prepare_drawing
 from .errors import DataFormatError
 from .gradcheck import GradientCheck, gradient_check
 from .metrics import confusion_matrix, mistakes, per_class_accuracy
 from .network import Activations, Network, sigmoid
+from .seed_files import (
+    MAX_UPLOAD_BYTES,
+    network_npz_bytes,
+    read_mat,
+    read_npz,
+    read_seed_data,
+    read_seed_weights,
+    read_seed_X,
+    read_seed_y,
+    seed_data_bytes,
+    seed_weights_bytes,
+    write_seed_data,
+    write_seed_weights,
+)
 from .training import METHODS, Step, TrainResult, train
 
 __all__ = [
     "Activations",
-    "DataFormatError",
-    "GradientCheck",
-    "METHODS",
-    "Network",
-    "Step",
-    "TrainResult",
     "confusion_matrix",
     "cost_and_gradient",
+    "DataFormatError",
+    "Dataset",
+    "DATASETS",
+    "drawing_steps",
+    "DrawingSteps",
     "gradient_check",
+    "GradientCheck",
+    "load_dataset",
+    "MAX_UPLOAD_BYTES",
+    "METHODS",
     "mistakes",
+    "Network",
+    "network_npz_bytes",
     "one_hot",
     "per_class_accuracy",
+    "prepare_drawing",
+    "read_mat",
+    "read_npz",
+    "read_seed_data",
+    "read_seed_weights",
+    "read_seed_X",
+    "read_seed_y",
+    "seed_data_bytes",
+    "seed_weights_bytes",
     "sigmoid",
+    "Split",
+    "split_dataset",
+    "Step",
+    "stratified_subset",
     "train",
+    "TrainResult",
+    "write_seed_data",
+    "write_seed_weights",
 ]
