@@ -1,0 +1,136 @@
+"""Train: the tutorial's train.py with its knobs. Watch J fall, stop any time, compare the runs."""
+
+import numpy as np
+import streamlit as st
+
+import nn_core
+from nn_core.seed_files import network_npz_bytes, seed_weights_bytes
+from ui import charts, figs_train, state
+from ui import training_ui as tui
+
+st.set_page_config(page_title="Train", page_icon="🏋️", layout="wide")
+st.title("Train the wizard")
+st.write(
+    "This is the tutorial's train.py with its knobs turned into controls. The wizard studies 70 % "
+    "of the digits; after every iteration the optimizer moves W1 and W2 a little downhill on the "
+    "cost J, and you watch J fall. The other 30 % (validation and test digits) are kept from him, "
+    "to tell how well he reads handwriting he has never seen."
+)
+with st.expander("The maths"):
+    st.latex(r"J(W_1, W_2) = -\frac{1}{m}\sum_{i=1}^{m}\sum_{k=0}^{9}\left[y_k^{(i)}\log a_{3,k}^{(i)}"
+             r" + (1-y_k^{(i)})\log(1-a_{3,k}^{(i)})\right] + \frac{\lambda}{2m}"
+             r"\left(\sum W_1^2 + \sum W_2^2\right)")
+    st.write("Backprop gives the gradient from the errors delta3 = a3 − y and "
+             "delta2 = (W2ᵀ delta3) ⊙ a2 (1 − a2) (bias columns left out of the penalty):")
+    st.latex(r"\frac{\partial J}{\partial W_2} = \frac{1}{m}\,\delta_3^{\top} [1, a_2] + "
+             r"\frac{\lambda}{m} W_2, \qquad \frac{\partial J}{\partial W_1} = \frac{1}{m}\,"
+             r"\delta_2^{\top} [1, a_1] + \frac{\lambda}{m} W_1")
+    st.write("GD steps W ← W − learning rate × ∂J/∂W. L-BFGS-B (the tutorial's choice), CG and TNC "
+             "also remember earlier gradients to guess the valley's shape and pick their own step.")
+
+# A run interrupted on the previous script run (Stop, or any other click): keep what it reached.
+leftover = tui.collect_leftover()
+if leftover is not None:
+    st.session_state["train_message"] = tui.finish(leftover)[1:]
+
+with st.container(border=True):
+    left, right = st.columns([1, 2])
+    with left:
+        dataset = tui.dataset_ui(state.dataset_names())
+        start = tui.start_weights_ui(state.get_dataset(dataset).n_inputs)
+    with right:
+        settings = tui.settings_ui(start)
+    tui.mirror_in_url(settings)
+
+go_col, stop_col, _ = st.columns([1, 1, 4])
+train_clicked = go_col.button("Train", type="primary", key="train_go", disabled=start[1] is None)
+stop_slot, bar, curve = stop_col.empty(), st.empty(), st.empty()
+if train_clicked:
+    stop_slot.button("Stop", key="train_stop", help="Stop now and keep the weights reached so far.")
+    job = tui.TrainingJob(settings, init=start[0])
+    tui.run_and_watch(job, bar, curve)
+    stop_slot.empty()
+    st.session_state["train_message"] = tui.finish(job)[1:]
+tui.show_message(st.session_state.get("train_message"))
+
+# --- the active model ---------------------------------------------------------------------------
+run = state.active_run()
+net, split = run.network, state.get_split(run.settings.dataset)
+st.header(f"The active model: {run.label}")
+st.caption(f"{run.result.n_iterations} iterations in {run.result.seconds:.1f} s · {run.result.message}"
+           + (f" · {run.note}" if run.note and run.note != run.result.message else ""))
+m1, m2, m3 = st.columns(3)
+m1.metric("train accuracy", f"{run.accuracy['train']:.1%}")
+m2.metric("validation accuracy", f"{run.accuracy['validation']:.1%}")
+m3.metric("test accuracy", f"{run.accuracy['test']:.1%}")
+st.caption("The tutorial measures accuracy on its training set, which flatters the wizard: he has "
+           "studied those exact digits. Validation and test digits are new to him, like yours.")
+st.plotly_chart(charts.cost_curve(run.result.history_columns()), key="train_cost_curve")
+
+val = split.validation
+proba = net.predict_proba(val.X)
+pred = proba.argmax(axis=1)
+C = nn_core.confusion_matrix(val.y, pred)
+st.subheader("Where it goes wrong (validation digits)")
+left, right = st.columns([1, 1])
+with left:
+    event = st.plotly_chart(figs_train.clickable_confusion(C), on_select="rerun",
+                            selection_mode="points", key="train_confusion")
+cell = figs_train.clicked_cell(event)
+if cell is not None and cell != st.session_state.get("train_clicked"):
+    st.session_state["train_clicked"] = cell
+    st.session_state["train_true"], st.session_state["train_pred"] = cell
+if "train_true" not in st.session_state:  # start on the most frequent confusion
+    off = C - np.diag(np.diag(C))
+    st.session_state["train_true"], st.session_state["train_pred"] = map(
+        int, np.unravel_index(off.argmax(), C.shape))
+with right:
+    st.write("Click a cell of the matrix, or pick one here:")
+    t_col, p_col = st.columns(2)
+    t = t_col.selectbox("true digit", range(10), key="train_true")
+    p = p_col.selectbox("predicted as", range(10), key="train_pred")
+    picked = np.flatnonzero((val.y == t) & (pred == p))
+    if len(picked):
+        st.caption(f"{len(picked)} validation digits that are {t} and were read as {p}"
+                   + (" (the first 24)" if len(picked) > 24 else "") + ":")
+        st.plotly_chart(figs_train.digits_with_answers(val.X, val.image_shape, val.y, pred, proba,
+                                                       picked[:24], cols=6), key="train_cell_digits")
+    else:
+        st.info(f"No validation digit {t} was read as {p}.")
+
+wrong = nn_core.mistakes(val.y, pred)
+st.subheader(f"Its most confident mistakes: {len(wrong)} of {len(val)} validation digits are wrong")
+if len(wrong):
+    worst = wrong[np.argsort(-proba[wrong, pred[wrong]])][:16]
+    st.plotly_chart(figs_train.digits_with_answers(val.X, val.image_shape, val.y, pred, proba, worst),
+                    key="train_mistakes")
+    st.caption("The number is the output unit's activation a3 for the digit it said.")
+
+# --- the runs of this session -------------------------------------------------------------------
+st.subheader("Your runs")
+every = [state.default_run()] + state.runs()
+rows = tui.history_rows(every, run.id)
+st.dataframe(rows, hide_index=True, column_config=tui.HISTORY_COLUMNS, key="train_history")
+st.plotly_chart(figs_train.runs_chart(rows), key="train_runs_chart")
+pick_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
+ids = [r.id for r in reversed(every)]
+labels = {r.id: r.label for r in every}
+chosen = pick_col.selectbox("model", ids, format_func=labels.get, key="train_pick")
+if button_col.button("Make it the active model", key="train_activate", disabled=chosen == run.id):
+    state.set_active(chosen)
+    st.rerun()
+
+st.subheader("Download the active model")
+w1_bytes, w2_bytes = seed_weights_bytes(net)
+d1, d2, d3 = st.columns(3)
+d1.download_button("TrainedW1.in", w1_bytes, file_name="TrainedW1.in", on_click="ignore",
+                   key="train_dl_w1")
+d2.download_button("TrainedW2.in", w2_bytes, file_name="TrainedW2.in", on_click="ignore",
+                   key="train_dl_w2")
+d3.download_button("weights (.npz)", network_npz_bytes(net), file_name="network.npz",
+                   on_click="ignore", key="train_dl_npz")
+st.caption("TrainedW1.in and TrainedW2.in are in the tutorial's layout: predict.py reads them as is.")
+
+st.info("**Experiment to try:** set λ = 0, 200 hidden units and maxiter 300. Training accuracy "
+        "climbs towards 100 % while validation stalls: the wizard memorised the digits he studied. "
+        "Now train again with λ = 3 and compare the two runs in the chart above.")

@@ -1,0 +1,191 @@
+"""The Train page in AppTest: knobs <-> URL, a short training run, the cache, Stop, divergence."""
+
+import time
+from urllib.parse import parse_qsl
+
+import numpy as np
+import pytest
+from conftest import ROOT
+from streamlit.testing.v1 import AppTest
+
+from nn_core import Network
+from nn_core.seed_files import seed_weights_bytes
+from ui import state, training_ui
+from ui.settings import Settings
+
+PAGE = str(ROOT / "pages" / "2_Train.py")
+
+
+def fresh(query=None):
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    if query:
+        at.query_params.update(query)
+    return at.run()
+
+
+def tiny(at, maxiter=3, hidden=5):
+    at.slider(key="train_maxiter").set_value(maxiter)
+    at.slider(key="train_hidden").set_value(hidden)
+    return at.run()
+
+
+def train(at):
+    return at.button(key="train_go").click().run()
+
+
+def messages(at):
+    return {kind: [m.value for m in getattr(at, kind)] for kind in ("success", "warning", "error")}
+
+
+def metric(at, label):
+    return next(m.value for m in at.metric if m.label == label)
+
+
+@pytest.fixture(scope="module")
+def default_weights():
+    """A copy of the shared default model's weights, taken before any test trains."""
+    net = state.default_result().network
+    return net, net.W1.copy(), net.W2.copy()
+
+
+def test_fresh_session_shows_the_default_model_and_the_knobs():
+    at = fresh()
+    assert not at.exception
+    assert at.title[0].value == "Train the wizard"
+    assert "25 hidden" in at.header[0].value
+    assert {m.label for m in at.metric} == {"train accuracy", "validation accuracy", "test accuracy"}
+    assert float(metric(at, "validation accuracy").rstrip("%")) > 85  # the default model reads
+    assert at.slider(key="train_maxiter").value == 50 and at.slider(key="train_hidden").value == 25
+    assert at.query_params == {}  # the defaults need no URL parameters
+    assert "Experiment to try" in at.info[-1].value
+
+
+def test_knobs_change_the_settings_and_the_url():
+    at = tiny(fresh(), maxiter=7, hidden=12)
+    at.select_slider(key="train_lambd").set_value(0.03)
+    at.radio(key="train_method").set_value("GD").run()
+    at.number_input(key="train_lr").set_value(2.5).run()
+    assert not at.exception
+    assert at.session_state["train_settings"] == Settings(hidden=12, maxiter=7, lambd=0.03,
+                                                          method="GD", learning_rate=2.5)
+    assert at.query_params == {"hidden": "12", "maxiter": "7", "lambd": "0.03", "method": "GD",
+                               "learning_rate": "2.5"}
+    link = at.code[0].value  # the link to copy (AppTest has no page address, only the query)
+    assert dict(parse_qsl(link.split("?", 1)[1])) == at.query_params
+    at.radio(key="train_method").set_value("L-BFGS-B").run()
+    assert "learning_rate" not in at.query_params and "method" not in at.query_params
+    assert not [w for w in at.number_input if w.key == "train_lr"]  # only shown for GD
+
+
+def test_query_parameters_initialise_the_widgets():
+    at = fresh({"hidden": "40", "lambd": "0.5", "maxiter": "120", "method": "GD",
+                "learning_rate": "0.2", "seed": "7", "dataset": "sklearn-8x8"})
+    assert not at.exception
+    assert at.slider(key="train_hidden").value == 40
+    assert at.slider(key="train_maxiter").value == 120
+    assert at.select_slider(key="train_lambd").value == 0.5  # not on the scale: added to it
+    assert at.radio(key="train_method").value == "GD"
+    assert at.number_input(key="train_lr").value == 0.2
+    assert at.number_input(key="train_seed").value == 7
+    assert at.selectbox(key="train_dataset").value == "sklearn-8x8"
+    # A hand-edited link is clamped to the knobs' ranges instead of crashing the page.
+    at = fresh({"hidden": "100000", "maxiter": "-3", "lambd": "banana"})
+    assert not at.exception
+    assert at.slider(key="train_hidden").value == 400 and at.slider(key="train_maxiter").value == 1
+    assert at.select_slider(key="train_lambd").value == 1.0
+
+
+def test_short_training_adds_an_active_run_and_the_same_settings_hit_the_cache(default_weights):
+    at = tiny(fresh())
+    before = metric(at, "train accuracy")
+    train(at)
+    assert not at.exception
+    runs = at.session_state["runs"]
+    assert len(runs) == 1 and at.session_state["active_run_id"] == runs[0].id
+    assert runs[0].settings == Settings(hidden=5, maxiter=3)
+    assert runs[0].result.n_iterations == 3
+    assert "5 hidden" in at.header[0].value
+    assert metric(at, "train accuracy") == f"{runs[0].accuracy['train']:.1%}" != before
+    assert any("maxiter = 3" in w for w in messages(at)["warning"])
+    history = at.dataframe[0].value
+    assert list(history["run"]) == [0, runs[0].id]  # the default model, then the new run
+    assert list(history["active"]) == [False, True]
+
+    train(at)  # the same settings again
+    runs = at.session_state["runs"]
+    assert len(runs) == 2 and at.session_state["active_run_id"] == runs[1].id
+    assert runs[1].result is runs[0].result  # the cached object itself: nothing was retrained
+    assert any("from the cache" in w for w in messages(at)["warning"])
+
+    net, W1, W2 = default_weights
+    assert state.default_result().network is net
+    assert np.array_equal(net.W1, W1) and np.array_equal(net.W2, W2)
+    assert not net.W1.flags.writeable and not net.W2.flags.writeable
+
+
+def test_gd_with_a_huge_learning_rate_explains_and_keeps_the_active_model():
+    at = train(tiny(fresh(), maxiter=4, hidden=6))
+    good = at.session_state["active_run_id"]
+    at.select_slider(key="train_lambd").set_value(0.0)
+    at.radio(key="train_method").set_value("GD").run()
+    at.number_input(key="train_lr").set_value(100.0).run()
+    train(at)
+    assert not at.exception
+    errors = messages(at)["error"]
+    assert errors and "learning rate" in errors[0] and "previous model stays active" in errors[0]
+    assert at.session_state["active_run_id"] == good
+    assert at.session_state["runs"][-1].settings.learning_rate == 100.0  # kept for comparison
+
+
+def test_a_run_interrupted_by_stop_is_kept_and_made_active():
+    # What the page finds after Stop: a job left in session_state whose worker is still going.
+    at = fresh()
+    job = training_ui.TrainingJob(Settings(hidden=5, maxiter=1000, seed=4321, dataset="sklearn-8x8"))
+    job.thread.start()
+    deadline = time.monotonic() + 30
+    while len(job.steps) < 3 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    at.session_state["train_job"] = job
+    at.run()
+    assert not at.exception
+    run = at.session_state["runs"][-1]
+    assert at.session_state["active_run_id"] == run.id
+    assert run.result.stopped and 3 <= run.result.n_iterations < 1000
+    assert any(f"Stopped by you after {run.result.n_iterations} iterations" in w
+               for w in messages(at)["warning"])
+    assert "train_job" not in at.session_state
+
+
+def test_uploaded_start_weights_fix_the_hidden_size_and_bad_ones_are_refused():
+    at = tiny(fresh(), maxiter=2, hidden=30)
+    at.radio(key="train_start").set_value("upload").run()
+    assert at.button(key="train_go").disabled  # nothing to start from yet
+    assert any("Upload both" in i.value for i in at.info)
+    w1, w2 = seed_weights_bytes(Network.random(400, 7, seed=5))
+    at.file_uploader(key="train_w1").upload("W1.in", w1)
+    at.file_uploader(key="train_w2").upload("W2.in", w2)
+    at.run()
+    assert at.slider(key="train_hidden").disabled
+    assert any("7 hidden units" in c.value for c in at.caption)
+    train(at)
+    assert not at.exception
+    run = at.session_state["runs"][-1]
+    assert run.network.n_hidden == 7 and run.settings.hidden == 7
+    assert run.settings.init.startswith("weights:") and len(run.settings.init) == len("weights:") + 40
+    # Weights made for 28x28 digits do not fit the 20x20 ones: expected vs found, no training.
+    w1, w2 = seed_weights_bytes(Network.random(784, 7, seed=5))
+    at.file_uploader(key="train_w1").set_value(("W1.in", w1, "text/plain"))
+    at.file_uploader(key="train_w2").set_value(("W2.in", w2, "text/plain"))
+    at.run()
+    assert not at.exception
+    assert any("401 columns" in e.value and "785" in e.value for e in at.error)
+    assert at.button(key="train_go").disabled
+    assert at.session_state["active_run_id"] == run.id  # the user's model is untouched
+
+
+def test_active_model_can_be_switched_back_to_the_default():
+    at = train(tiny(fresh()))
+    assert at.session_state["active_run_id"] != 0
+    at.selectbox(key="train_pick").set_value(0)
+    at.button(key="train_activate").click().run()
+    assert at.session_state["active_run_id"] == 0 and "50 it" in at.header[0].value
