@@ -1,0 +1,104 @@
+"""Hidden units: what each of the wizard's hidden units looks for, and how it votes."""
+
+import numpy as np
+import streamlit as st
+
+from nn_core import DataFormatError
+from nn_core.analysis import mean_activation_per_class, top_activating
+from ui import figs_hidden as fh
+from ui import state
+
+st.set_page_config(page_title="Hidden units", page_icon="🧩", layout="wide")
+st.title("Hidden units: what the wizard looks for")
+st.write(
+    "Each hidden unit adds up the pixels of a digit, each pixel times its own weight in W1, and "
+    "switches on when the sum is large. Drawing a unit's weights as a picture shows the pattern it "
+    "looks for: **red pixels push the unit on, blue pixels push it off**. A unit often looks for a "
+    "stroke in one place or a loop, and then votes (W2) for the digits that have it."
+)
+
+run = state.active_run()
+net = run.network
+W1, W2, h = net.W1, net.W2, net.n_hidden
+name = run.settings.dataset
+try:
+    ds, split = state.get_dataset(name), state.get_split(name)
+    if ds.n_inputs != net.n_inputs:
+        ds = split = None
+except DataFormatError:  # e.g. the user's uploaded data set was replaced since training
+    ds = split = None
+shape = fh.image_shape_for(net.n_inputs, ds.image_shape if ds is not None else None)
+st.caption(f"Active model: {run.label} · {net.n_inputs}-{h}-10, images {shape[0]}×{shape[1]}. "
+           "Train another model on the Train page and this page shows its units.")
+
+# --- the grid: every row of W1 as an image ------------------------------------------------
+if st.session_state.get("hidden_unit") not in range(h):
+    st.session_state["hidden_unit"] = 0
+ranges = fh.pages(h)
+first, stop = ranges[0]
+if len(ranges) > 1:
+    first, stop = st.selectbox("Units shown in the grid", ranges, key="hidden_page",
+                               format_func=lambda r: f"units {r[0]}–{r[1] - 1} of {h}")
+limit = float(np.abs(W1[:, 1:]).max()) or 1.0  # one scale for all units, centred on 0
+
+
+def _clicked():
+    """A click on a grid cell selects that unit (the selectbox below follows)."""
+    event = st.session_state.get("hidden_grid")
+    for p in (event.selection.points if event else []):
+        if p.get("customdata") is not None:
+            st.session_state["hidden_unit"] = int(p["customdata"])
+            return
+
+
+grid_col, unit_col = st.columns([3, 2])
+with grid_col:
+    st.subheader(f"The {h} hidden units' weights (rows of W1)")
+    grid = fh.weight_mosaic(W1, shape, list(range(first, stop)), limit,
+                            selected=st.session_state["hidden_unit"])
+    st.plotly_chart(grid, width="stretch", on_select=_clicked, selection_mode="points",
+                    key="hidden_grid")
+    st.caption(f"Showing units {first}–{stop - 1}. Click an image to look at that unit. "
+               f"Colour scale ±{limit:.2f}, the same for every unit, white = 0.")
+with unit_col:
+    unit = st.selectbox("Hidden unit", list(range(h)), key="hidden_unit")
+    st.plotly_chart(fh.weight_image(W1[unit, 1:], shape, limit, unit), width="stretch",
+                    key="hidden_weight_image")
+    st.caption(f"Bias W1[{unit}, 0] = {W1[unit, 0]:.3f}: the unit's starting push before any "
+               "pixel counts (negative = it needs more ink to switch on).")
+
+# --- what this unit does -------------------------------------------------------------------
+st.subheader(f"Unit {unit}: how it votes, when it switches on, what excites it")
+c1, c2 = st.columns(2)
+c1.plotly_chart(fh.outgoing_bars(W2[:, unit + 1], unit), width="stretch", key="hidden_votes")
+if split is None:
+    c2.info(f"The data set this model was trained on ({name}) is not loaded, so its "
+            "activations cannot be shown. Load it again in the Data explorer.")
+else:
+    a2_val = net.forward(split.validation.X).a2
+    c2.plotly_chart(fh.activation_bars(mean_activation_per_class(a2_val, split.validation.y)[:, unit],
+                                       unit), width="stretch", key="hidden_activation")
+    a2_train = net.forward(split.train.X).a2
+    top = top_activating(a2_train, unit, k=12)
+    st.markdown(f"**The 12 training digits that switch unit {unit} on most** (label · a2)")
+    st.plotly_chart(fh.top_images(split.train.X, split.train.y, a2_train[:, unit], top, shape),
+                    width="stretch", key="hidden_top")
+
+st.plotly_chart(fh.w2_heatmap(W2, unit), width="stretch", key="hidden_w2")
+st.caption("Each column is one hidden unit's votes: red = it says 'this digit!', blue = 'not "
+           "this one'. The framed column is the selected unit.")
+
+with st.expander("The maths"):
+    st.write("Hidden unit j takes the whole picture a1 (with a 1 for the bias) and squashes "
+             "its weighted sum:")
+    st.latex(r"z_{2,j} = W_1[j,0] + \sum_{p=1}^{n} W_1[j,p]\, a_{1,p},\qquad "
+             r"a_{2,j} = \mathrm{sigmoid}(z_{2,j}) = \frac{1}{1+e^{-z_{2,j}}}")
+    st.write("The picture of unit j is the row W1[j, 1:] laid out like a digit. The output for "
+             "digit d adds up the hidden units' votes:")
+    st.latex(r"z_{3,d} = W_2[d,0] + \sum_{j=1}^{h} W_2[d,j]\, a_{2,j},\qquad "
+             r"a_{3,d} = \mathrm{sigmoid}(z_{3,d})")
+    st.write("The penalty (λ/2m)·ΣW² in the cost J keeps weights small, which makes the "
+             "pictures smoother: with λ = 0 they look like noise.")
+
+st.info("**Experiment to try:** on the Train page train with λ = 0 and then with λ = 10 (same "
+        "seed), and come back here after each: which weight pictures look more like strokes?")

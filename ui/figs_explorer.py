@@ -1,0 +1,216 @@
+"""The Data explorer's figures, and loading the user's own X.in / y.in into the session.
+
+Figures: class counts, pixel histogram, the PCA map (one trace per digit, each
+point carrying its example's index so a click can show that digit).
+Loading: read_user_files parses uploads or paths in memory with nn_core.seed_files;
+load_into_session puts the result in st.session_state["user_data"] or, on a
+DataFormatError, leaves everything as it was and keeps the message to show.
+"""
+
+import dataclasses
+import hashlib
+import math
+from pathlib import Path
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+
+from nn_core import DataFormatError
+from nn_core.analysis import pca, sample_indices
+
+from . import charts
+
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"  # the tutorial's data/ folder
+PCA_POINTS = 2000  # points on the PCA map: enough to see the clusters, few enough to stay fast
+DIGIT_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+                 "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
+ERROR_KEY = "explorer_load_error"
+
+
+# --- loading the user's data --------------------------------------------------------------
+
+def read_user_files(x_src, y_src=None):
+    """A Dataset from X.in + y.in (text), or from one .mat / .npz holding X and y.
+
+    Sources are paths, bytes or uploaded files; nothing is written to disk.
+    Raises DataFormatError saying what was expected and what was found.
+    """
+    from nn_core import seed_files  # imported here: the page still draws if it is missing
+
+    if x_src is None:
+        raise DataFormatError("no X file: expected X.in (one digit per row), a .mat or a .npz file")
+    name = str(getattr(x_src, "name", x_src if isinstance(x_src, (str, Path)) else "X.in"))
+    suffix = Path(name).suffix.lower()
+    if suffix in (".mat", ".npz"):
+        reader = seed_files.read_mat if suffix == ".mat" else seed_files.read_npz
+        ds = reader(x_src).get("data")
+        if ds is None:
+            raise DataFormatError(f"{Path(name).name} holds no digits: expected arrays named X and y, "
+                                  "found weights only or other names")
+    else:
+        if y_src is None:
+            raise DataFormatError("y.in is missing: expected both X.in (one digit per row) and "
+                                  "y.in (its labels), found only X")
+        ds = seed_files.read_seed_data(x_src, y_src)
+    # The picker, the runs and the training cache tell data sets apart by name: give each
+    # distinct upload its own, with a short fingerprint of its contents.
+    tag = hashlib.sha1(ds.X.tobytes() + ds.y.tobytes()).hexdigest()[:6]
+    return dataclasses.replace(ds, name=f"{ds.name or 'your data'} · {len(ds):,} digits · {tag}")
+
+
+def load_into_session(x_src, y_src=None, picker_key="explorer_dataset"):
+    """Parse the files; on success make them the session's user_data and pick them.
+
+    On DataFormatError nothing changes except the error message kept under ERROR_KEY
+    (the active model and the runs are never touched here). Returns the Dataset or None.
+    """
+    try:
+        ds = read_user_files(x_src, y_src)
+    except DataFormatError as err:
+        st.session_state[ERROR_KEY] = str(err)
+        return None
+    st.session_state.pop(ERROR_KEY, None)
+    st.session_state["user_data"] = ds
+    st.session_state[picker_key] = ds.name
+    return ds
+
+
+def data_dir_files():
+    """(X.in, y.in) paths in the repository's data/ folder, or None if either is missing."""
+    x, y = DATA_DIR / "X.in", DATA_DIR / "y.in"
+    return (x, y) if x.is_file() and y.is_file() else None
+
+
+# --- figures ------------------------------------------------------------------------------
+
+def image_mosaic(images, image_shape, cols=None, titles=None, zmin=0.0, zmax=1.0,
+                 colorscale=charts.GREY, ids=None, id_prefix="#", value_name="pixel",
+                 clickable=False, highlight=None, px_per_row=90, gap_colour="white",
+                 showscale=False):
+    """Many images tiled into ONE heatmap, as the tutorial's displayData tiles them.
+
+    One trace instead of one subplot per image keeps even 400 images fast. Titles are
+    text above each tile; hover shows id_prefix + the tile's id (ids, default 0..k-1) and
+    the value. With clickable=True an almost invisible marker sits on each tile
+    (customdata = the tile's id), so st.plotly_chart(on_select="rerun",
+    selection_mode="points") reports a click on a tile; highlight frames the tile with that id.
+    """
+    images = np.asarray(images, dtype=np.float32).reshape(len(images), *image_shape)
+    k, (r, c) = len(images), image_shape
+    ids = np.arange(k) if ids is None else np.asarray(ids, dtype=np.int64)
+    cols = int(cols or max(1, math.ceil(math.sqrt(k))))
+    rows = max(1, math.ceil(k / cols))
+    pad = max(1, round(r / 10))
+    top = max(pad, round(r * 0.4)) if titles else pad  # room for a title above each tile
+    th, tw = r + top, c + pad  # one tile's height and width in pixels, with its gap
+    z = np.full((rows * th, cols * tw + pad), np.nan, dtype=np.float32)
+    owner = np.full(z.shape, -1, dtype=np.int32)
+    centres = []
+    for i, img in enumerate(images):
+        y0, x0 = divmod(i, cols)
+        y0, x0 = y0 * th + top, x0 * tw + pad
+        z[y0:y0 + r, x0:x0 + c] = img
+        owner[y0:y0 + r, x0:x0 + c] = ids[i]
+        centres.append((x0 + (c - 1) / 2, y0 + (r - 1) / 2, y0 - top / 2 - 0.5))
+    fig = go.Figure(go.Heatmap(
+        z=z, colorscale=colorscale, zmin=zmin, zmax=zmax, showscale=showscale, customdata=owner,
+        hoverongaps=False, colorbar=dict(thickness=12, len=0.8),
+        hovertemplate=id_prefix + "%{customdata}: " + value_name + " %{z:.2f}<extra></extra>",
+    ))
+    xs, ys, ts = (list(v) for v in zip(*centres, strict=True))  # plain lists: small, and readable in tests
+    if titles:
+        fig.add_trace(go.Scatter(x=xs, y=ts, mode="text", text=list(titles), hoverinfo="skip",
+                                 textfont=dict(size=12), showlegend=False))
+    if clickable:
+        fig.add_trace(go.Scatter(
+            x=xs, y=ys, mode="markers", customdata=ids.tolist(), showlegend=False,
+            hovertemplate=id_prefix + "%{customdata} (click for details)<extra></extra>",
+            marker=dict(size=max(8, px_per_row * 0.6), symbol="square", opacity=0.01),
+            # Keep the markers invisible after a click (plotly restyles selected points).
+            selected=dict(marker=dict(opacity=0.01)), unselected=dict(marker=dict(opacity=0.01)),
+        ))
+    if highlight is not None and highlight in ids:
+        x, y, _ = centres[int(np.flatnonzero(ids == highlight)[0])]
+        fig.add_shape(type="rect", x0=x - c / 2 - pad / 2, x1=x + c / 2 + pad / 2,
+                      y0=y - r / 2 - pad / 2, y1=y + r / 2 + pad / 2,
+                      line=dict(color="#ffd700", width=3))
+    fig.update_xaxes(visible=False, range=[-0.5, z.shape[1] - 0.5], constrain="domain")
+    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x", constrain="domain")
+    fig.update_layout(height=int(rows * px_per_row + 20), margin=dict(l=5, r=5, t=10, b=5),
+                      plot_bgcolor=gap_colour, dragmode=False, clickmode="event+select")
+    return fig
+
+
+def count_bars(counts):
+    fig = go.Figure(go.Bar(x=[str(d) for d in range(len(counts))], y=counts,
+                           marker_color=list(DIGIT_COLOURS[: len(counts)]),
+                           hovertemplate="digit %{x}: %{y} examples<extra></extra>"))
+    fig.update_xaxes(type="category")
+    fig.update_layout(title="How many examples of each digit", height=300,
+                      xaxis_title="digit (label in y)", yaxis_title="number of examples",
+                      margin=dict(l=50, r=10, t=40, b=40))
+    return fig
+
+
+def pixel_hist(counts, edges):
+    centres = (edges[:-1] + edges[1:]) / 2
+    fig = go.Figure(go.Bar(x=centres, y=counts, width=np.diff(edges), marker_color="#555",
+                           customdata=np.column_stack([edges[:-1], edges[1:]]),
+                           hovertemplate="%{customdata[0]:.2f} to %{customdata[1]:.2f}: "
+                                         "%{y} pixels<extra></extra>"))
+    fig.update_yaxes(type="log", dtick=1, title="number of pixels (log scale)")
+    fig.update_layout(title="Pixel values (0 = black background, 1 = white ink)", height=300,
+                      xaxis_title="pixel value", margin=dict(l=50, r=10, t=40, b=40), bargap=0.05)
+    return fig
+
+
+@st.cache_data(show_spinner="Finding the two main directions (PCA)…", max_entries=8)
+def pca_map_data(X, y, seed=0):
+    """Up to PCA_POINTS sampled examples: their indices, 2-D PCA positions and explained shares."""
+    idx = np.sort(sample_indices(len(X), PCA_POINTS, seed=seed))
+    fitted = pca(X[idx], k=2)
+    return idx, fitted.transform(X[idx]), fitted.explained_ratio
+
+
+def pca_scatter(idx, Z, y, ratio, picked=None):
+    """The PCA map: one colour (and legend entry) per digit; customdata holds each example's index."""
+    fig = go.Figure()
+    for d in range(10):
+        mask = y[idx] == d
+        if not mask.any():
+            continue
+        fig.add_trace(go.Scattergl(
+            x=Z[mask, 0], y=Z[mask, 1], mode="markers", name=f"digit {d}",
+            marker=dict(size=5, color=DIGIT_COLOURS[d], opacity=0.75),
+            customdata=idx[mask],
+            hovertemplate=f"example #%{{customdata}} · digit {d}<extra></extra>",
+        ))
+    if picked is not None:
+        pos = np.searchsorted(idx, picked)
+        if pos < len(idx) and idx[pos] == picked:
+            fig.add_trace(go.Scatter(x=[Z[pos, 0]], y=[Z[pos, 1]], mode="markers",
+                                     name=f"#{picked}", hoverinfo="skip", showlegend=False,
+                                     marker=dict(size=16, color="rgba(0,0,0,0)",
+                                                 line=dict(width=2, color="black"))))
+    share = ratio.sum() if len(ratio) else 0.0
+    fig.update_layout(
+        title=f"{len(idx)} digits on their two main directions ({share:.0%} of the variance)",
+        xaxis_title=f"principal component 1 ({ratio[0]:.0%})" if len(ratio) > 0 else "PC 1",
+        yaxis_title=f"principal component 2 ({ratio[1]:.0%})" if len(ratio) > 1 else "PC 2",
+        height=480, margin=dict(l=50, r=10, t=40, b=40), legend_title="label",
+    )
+    return fig
+
+
+def picked_index(event):
+    """The example index of the point clicked on the PCA map, or None."""
+    try:
+        points = event.selection.points
+    except AttributeError:
+        return None
+    for p in points or []:
+        data = p.get("customdata")
+        if data is not None:
+            return int(np.ravel(data)[0])
+    return None

@@ -1,0 +1,99 @@
+"""The Hidden units page's figures: W1 rows as images, one unit's details, W2 as a heatmap.
+
+Weights use ui.charts' diverging scale centred on 0: red = a positive weight (this
+pixel or unit pushes the next one on), blue = negative (pushes it off).
+"""
+
+import math
+
+import numpy as np
+import plotly.graph_objects as go
+
+from . import charts
+from .figs_explorer import image_mosaic
+
+PAGE_SIZE = 100  # weight images per grid page: 10 x 10 stays readable, 400 would not
+
+
+def image_shape_for(n_inputs, dataset_shape=None):
+    """The dataset's image shape when it fits n_inputs, else a square (or one row) guess."""
+    if dataset_shape is not None and dataset_shape[0] * dataset_shape[1] == n_inputs:
+        return tuple(dataset_shape)
+    side = math.isqrt(n_inputs)
+    return (side, side) if side * side == n_inputs else (1, n_inputs)
+
+
+def pages(n_hidden, size=PAGE_SIZE):
+    """[(first, last+1), ...] ranges of units shown per grid page."""
+    return [(s, min(s + size, n_hidden)) for s in range(0, n_hidden, size)]
+
+
+def weight_mosaic(W1, image_shape, units, limit, selected=None):
+    """Rows `units` of W1 (bias dropped) as clickable images on one scale -limit..limit."""
+    k = len(units)
+    cols = max(1, math.ceil(math.sqrt(k)))
+    rows = math.ceil(k / cols)
+    return image_mosaic(
+        np.asarray(W1)[units, 1:], image_shape, cols=cols, zmin=-limit, zmax=limit,
+        colorscale=charts.DIVERGING, ids=list(units), id_prefix="unit ", value_name="weight",
+        clickable=True, highlight=selected, px_per_row=max(45, min(110, 640 // rows)),
+        gap_colour="#444", showscale=True,
+    )
+
+
+def weight_image(w, image_shape, limit, unit):
+    fig = charts.digit_image(w, image_shape, title=f"unit {unit}: its weights from each pixel",
+                             height=330, zmin=-limit, zmax=limit, colorscale=charts.DIVERGING)
+    fig.update_traces(showscale=True, colorbar=dict(thickness=12, title="weight"),
+                      hovertemplate="row %{y}, column %{x}: weight %{z:.3f}<extra></extra>")
+    return fig
+
+
+def _digit_bars(values, title, y_title, colours, hover):
+    fig = go.Figure(go.Bar(x=[str(d) for d in range(10)], y=values, marker_color=colours,
+                           hovertemplate=hover))
+    fig.update_xaxes(type="category")
+    fig.update_layout(title=title, height=300, xaxis_title="digit", yaxis_title=y_title,
+                      margin=dict(l=50, r=10, t=40, b=40))
+    return fig
+
+
+def outgoing_bars(w2_column, unit):
+    """W2[d, unit + 1] for each digit d: how this unit votes for each output."""
+    colours = ["#d62728" if v > 0 else "#1f77b4" for v in w2_column]
+    return _digit_bars(w2_column, f"Unit {unit} votes: its weights to each output (W2)",
+                       "weight in W2", colours, "to digit %{x}: %{y:.3f}<extra></extra>")
+
+
+def activation_bars(mean_a2, unit):
+    """The unit's mean activation a2 over the validation digits of each class."""
+    fig = _digit_bars(mean_a2, f"Unit {unit}: mean activation a2 by digit (validation)",
+                      "mean a2 (0 = off, 1 = on)", "#2ca02c",
+                      "digit %{x}: mean a2 = %{y:.3f}<extra></extra>")
+    fig.update_yaxes(range=[0, 1])
+    return fig
+
+
+def top_images(X, y, a, indices, image_shape):
+    """The examples that excite the unit most, titled with label and activation."""
+    titles = [f"{y[i]} · {a[i]:.2f}" for i in indices]
+    return image_mosaic(X[indices], image_shape, cols=6, titles=titles, ids=list(indices),
+                        id_prefix="training example #", px_per_row=105)
+
+
+def w2_heatmap(W2, selected=None):
+    """W2 without its bias column: rows digits 0-9, columns hidden units, centred on 0."""
+    W = np.asarray(W2)[:, 1:]
+    limit = float(np.abs(W).max()) or 1.0
+    fig = go.Figure(go.Heatmap(
+        z=W, x=list(range(W.shape[1])), y=[str(d) for d in range(10)],
+        colorscale=charts.DIVERGING, zmin=-limit, zmax=limit, colorbar=dict(title="weight"),
+        hovertemplate="unit %{x} → digit %{y}: %{z:.3f}<extra></extra>",
+    ))
+    if selected is not None:
+        fig.add_vrect(x0=selected - 0.5, x1=selected + 0.5, line=dict(color="black", width=2))
+    fig.update_xaxes(title="hidden unit")
+    fig.update_yaxes(title="output digit", autorange="reversed", type="category")
+    fig.update_layout(title="W2: how every hidden unit votes for every digit", height=360,
+                      margin=dict(l=50, r=10, t=40, b=40))
+    return fig
