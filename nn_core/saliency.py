@@ -55,6 +55,15 @@ def contrast(net, x, digit, other, output="z3"):
     return J[_check_digit(digit)] - J[_check_digit(other)]
 
 
+def contributions(net, x, digit):
+    """The terms of z3_digit: a2_j * W2[digit, j+1] per hidden unit j (their sum + bias is z3).
+
+    Positive terms are hidden units that voted for the digit, negative ones voted against.
+    """
+    a2 = net.forward(np.asarray(x, dtype=np.float64).ravel()).a2[0]
+    return a2 * net.W2[_check_digit(digit), 1:]
+
+
 def _check_digit(digit):
     if not (isinstance(digit, (int, np.integer)) and 0 <= digit < N_OUTPUTS):
         raise DataFormatError(f"digit must be a whole number 0-9, found {digit!r}")

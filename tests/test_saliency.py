@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from nn_core import DataFormatError, Network
-from nn_core.saliency import contrast, jacobian, saliency
+from nn_core.saliency import contrast, contributions, jacobian, saliency
 
 
 def _net(n=12, h=5, seed=3, scale=4.0):
@@ -80,3 +80,13 @@ def test_bad_arguments_say_what_was_expected():
         saliency(net, np.zeros(5), 1)
     with pytest.raises(DataFormatError, match="one example"):
         jacobian(net, np.zeros((2, net.n_inputs)))
+
+
+def test_contributions_add_up_to_the_score():
+    net = _net()
+    x = np.random.default_rng(2).uniform(0, 1, net.n_inputs)
+    z3 = net.forward(x).z3[0]
+    for d in (0, 6):
+        terms = contributions(net, x, d)
+        assert terms.shape == (net.n_hidden,)
+        assert np.isclose(terms.sum() + net.W2[d, 0], z3[d])

@@ -1,0 +1,80 @@
+"""Teach the network your handwriting: fine-tune it on the training digits plus your own.
+
+How it works
+1. Your digits are drawings that went through nn_core.drawing, so each is a row like the
+   training data's (same pixels, same [0, 1] range), with the digit you said it is.
+2. A handful of your digits among 3,500 others would barely change J, so each of yours is
+   repeated `repeat` times: it then weighs as much as `repeat` ordinary examples.
+3. Training starts from the network you already have (init = its weights, copied) and runs
+   a few L-BFGS-B iterations on the enlarged set, with the same lambda as before: a nudge,
+   not a new education, so the wizard keeps what he learned from everyone else.
+4. Accuracy on your digits and on the validation set, before and after, shows the trade:
+   how much he learned about you, and whether he forgot anything about the others.
+
+Like the wizard, he may still get your digits wrong afterwards: "repeat" and the number
+of iterations decide how hard he studies you.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .cost import check_labels
+from .datasets import Dataset
+from .errors import DataFormatError
+from .network import Network
+from .training import train
+
+MAX_REPEAT = 50
+NAME = "my digits"
+
+
+def augment(X, y, X_mine, y_mine, repeat=10):
+    """The training set X, y with your digits X_mine, y_mine appended `repeat` times each."""
+    X = np.asarray(X, dtype=np.float64)
+    X_mine = np.asarray(X_mine, dtype=np.float64)
+    if X.ndim != 2:
+        raise DataFormatError(f"X must be a 2-D array (examples, pixels), found shape {X.shape}")
+    if X_mine.ndim != 2 or X_mine.shape[0] == 0 or X_mine.shape[1] != X.shape[1]:
+        raise DataFormatError(f"your digits must be a (k, {X.shape[1]}) array with k >= 1, "
+                              f"found shape {X_mine.shape}")
+    if not (isinstance(repeat, (int, np.integer)) and 1 <= repeat <= MAX_REPEAT):
+        raise DataFormatError(f"repeat must be a whole number 1-{MAX_REPEAT}, found {repeat!r}")
+    y = check_labels(y, X.shape[0])
+    y_mine = check_labels(y_mine, X_mine.shape[0])
+    # np.tile keeps the order mine_0, mine_1, ..., mine_0, mine_1, ...: the same k digits, repeat times.
+    return (np.concatenate([X, np.tile(X_mine, (repeat, 1))]),
+            np.concatenate([y, np.tile(y_mine, repeat)]))
+
+
+def as_dataset(X_mine, y_mine, image_shape):
+    """Your digits as a Dataset (for seed_files.seed_data_bytes and the gallery)."""
+    X_mine = np.asarray(X_mine, dtype=np.float64).reshape(-1, int(np.prod(image_shape)))
+    return Dataset(X_mine, np.asarray(y_mine), image_shape, NAME,
+                   "digits you drew on the Draw and predict page")
+
+
+@dataclass(frozen=True)
+class Retrained:
+    """The fine-tuned model and the accuracies that tell whether it helped."""
+
+    result: object  # nn_core.TrainResult; result.network is the new model
+    before: dict  # "mine", "validation" -> accuracy of the starting network (None if no data)
+    after: dict  # the same for the fine-tuned network
+    n_examples: int  # rows the optimizer saw: training set + repeat x your digits
+
+
+def retrain(network, X, y, X_mine, y_mine, repeat=10, maxiter=30, lambd=1.0,
+            X_val=None, y_val=None):
+    """Fine-tune `network` (never changed) on X, y plus your digits; returns Retrained."""
+    if not isinstance(network, Network):
+        raise DataFormatError(f"network must be an nn_core.Network, found {type(network).__name__}")
+    X_aug, y_aug = augment(X, y, X_mine, y_mine, repeat)
+    result = train(X_aug, y_aug, hidden_size=network.n_hidden, lambd=lambd, maxiter=maxiter,
+                   init=network.copy(), method="L-BFGS-B")
+
+    def scores(net):
+        val = None if X_val is None or len(X_val) == 0 else net.accuracy(X_val, y_val)
+        return {"mine": net.accuracy(X_mine, y_mine), "validation": val}
+
+    return Retrained(result, scores(network), scores(result.network), len(y_aug))

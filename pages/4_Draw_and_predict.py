@@ -1,0 +1,194 @@
+"""Draw and predict: the tutorial's predict.py with your own hand, and a look at why it answers."""
+
+from dataclasses import replace
+
+import numpy as np
+import streamlit as st
+from streamlit_drawable_canvas import st_canvas
+
+from nn_core.drawing import RECIPES, drawing_steps
+from nn_core.my_digits import MAX_REPEAT, retrain
+from nn_core.saliency import contrast, contributions, saliency
+from ui import charts, my_digits, state
+from ui import figs_draw as fd
+
+SHAPES = {400: (20, 20), 784: (28, 28), 64: (8, 8)}  # input size -> image shape
+CANVAS = 300  # px, square: the canvas docs advise a height of at least 300
+
+st.set_page_config(page_title="Draw and predict", page_icon="✏️", layout="wide")
+
+
+def answer(label, digit):
+    """The predicted digit, large, under a small label."""
+    st.markdown(f"{label}<div class='draw-answer' style='font-size:5.5rem;font-weight:700;"
+                f"line-height:1.1'>{digit}</div>", unsafe_allow_html=True)
+
+
+def bars(p, title, key):
+    fig = charts.probability_bars(p, title=title)
+    fig.update_xaxes(type="category")  # a tick for every digit, even in a narrow column
+    st.plotly_chart(fig, key=key)
+
+
+def show_steps(net, steps, shape):
+    st.subheader(f"How your drawing became {net.n_inputs} numbers")
+    frame, box = steps.centred.shape[0], 32 if shape == (8, 8) else 20
+    titles = ["1 · your drawing", "2 · cropped to the ink", f"3 · fitted to {box} px",
+              f"4 · centred in {frame}×{frame}", f"5 · input {shape[0]}×{shape[1]}"]
+    images = (steps.grey, steps.cropped, steps.scaled, steps.centred, steps.image)
+    for i, (col, img, title) in enumerate(zip(st.columns(5), images, titles, strict=True)):
+        small, k = fd.thumbnail(img)  # shown in k x k blocks
+        col.plotly_chart(charts.digit_image(small, small.shape, title=title, height=210),
+                         key=f"draw_step{i}")
+        col.caption(f"{img.shape[0]}×{img.shape[1]} pixels"
+                    + (f", shown in {k}×{k} blocks" if k > 1 else ""))
+    st.caption("Like MNIST: crop, fit the longer side into a box keeping the shape, move the centre "
+               "of mass to the middle, then shrink as the data set was shrunk (8×8: block averages).")
+
+
+def show_hidden(net, x, pred, shape):
+    st.subheader("Inside the network: which hidden units voted")
+    a2 = net.forward(x).a2[0]
+    votes = contributions(net, x, pred)
+    st.plotly_chart(fd.hidden_votes(a2, votes, pred), key="draw_hidden")
+    top = np.argsort(votes)[::-1][:5]
+    titles = [f"unit {j}: a2={a2[j]:.2f}, vote {votes[j]:+.1f}" for j in top]
+    st.plotly_chart(charts.weight_grid(net.W1[top], shape, cols=5, titles=titles), key="draw_top_units")
+    st.caption(f"The five units that pushed hardest for {pred}, as the pattern each one looks for "
+               "(its row of W1: red pixels excite the unit, blue ones inhibit it).")
+
+
+def show_saliency(net, x, p, pred, shape):
+    st.subheader("Saliency: which pixels made it say so")
+    others = [int(d) for d in np.argsort(p)[::-1] if d != pred]
+    other = st.selectbox("Compare with digit", others, key="draw_other",
+                         format_func=lambda d: f"{d} (a3 = {p[d]:.2f})")
+    maps = ((saliency(net, x, pred), f"∂z3[{pred}]/∂a1: for {pred}"),
+            (saliency(net, x, other), f"∂z3[{other}]/∂a1: for {other}"),
+            (contrast(net, x, pred, other), f"{pred} and not {other}"))
+    for i, (col, (grad, title)) in enumerate(zip(st.columns(3), maps, strict=True)):
+        col.plotly_chart(fd.saliency_map(grad, x, shape, title), key=f"draw_saliency{i}")
+    st.caption(f"Red: more ink there would raise the score; blue: ink there lowers it. The black "
+               f"line is your drawing's outline. The right map shows which pixels made it say "
+               f"{pred} and not {other}.")
+
+
+st.title("Draw a digit: what does the wizard say?")
+st.write(
+    "This is the tutorial's predict.py, with your own hand instead of a row of X. Draw a digit "
+    "with the mouse: it is shrunk and centred exactly like the digits the network studied, then "
+    "the active model answers at once. Below, look inside: which hidden units voted, which pixels "
+    "decided, and teach it your own handwriting."
+)
+with st.expander("The maths"):
+    st.latex(r"a_2 = \mathrm{sigmoid}(W_1 [1; a_1]), \quad a_3 = \mathrm{sigmoid}(W_2 [1; a_2]), "
+             r"\quad \text{prediction} = \arg\max_d a_{3,d}")
+    st.write("Saliency: how much each pixel of a1 moves digit d's score z3_d (backprop down to "
+             "the pixels instead of the weights). We use z3, not a3: a3's gradient carries the "
+             "factor a3(1 − a3), which is almost 0 whenever the network is sure.")
+    st.latex(r"\frac{\partial z_{3,d}}{\partial a_1} = \left(W_2[d, 1{:}] \odot a_2 (1 - a_2)\right) "
+             r"W_1[:, 1{:}], \qquad \frac{\partial a_{3,d}}{\partial a_1} = a_{3,d}(1 - a_{3,d})"
+             r"\,\frac{\partial z_{3,d}}{\partial a_1}")
+
+run = state.active_run()
+net = run.network
+try:
+    shape = state.get_dataset(run.settings.dataset).image_shape
+    split = state.get_split(run.settings.dataset)
+except ValueError:  # the data this model was trained on is no longer in this session
+    shape, split = None, None
+if shape is None or shape[0] * shape[1] != net.n_inputs:
+    shape = SHAPES.get(net.n_inputs)
+if shape not in RECIPES:
+    st.info(f"The active model ({run.label}) takes {net.n_inputs} inputs; drawings can be turned "
+            "into 20×20, 28×28 or 8×8 images only. Make another model active on the Train page.")
+    st.stop()
+st.caption(f"Active model: {run.label}. Your drawing becomes a {shape[0]}×{shape[1]} image.")
+
+# --- draw, and the answer -----------------------------------------------------------------
+left, mid, right = st.columns([1.15, 1, 1])
+with left:
+    width = st.slider("Pen width", 5, 40, 22, key="draw_stroke")
+    canvas = st_canvas(stroke_width=width, stroke_color="#FFFFFF", background_color="#000000",
+                       width=CANVAS, height=CANVAS, drawing_mode="freedraw", update_streamlit=True,
+                       return_image_data=True, key=f"draw_canvas_{st.session_state.get('draw_n', 0)}")
+    b1, b2 = st.columns(2)
+    b1.button("Clear", key="draw_clear", on_click=lambda: st.session_state.update(
+        draw_n=st.session_state.get("draw_n", 0) + 1))
+    if b2.button("Random test digit", key="draw_random", disabled=split is None):
+        n = st.session_state.get("draw_test_n", 0) + 1  # seeded: the same sequence every session
+        st.session_state.update(draw_test_n=n, draw_test=(
+            run.settings.dataset, int(np.random.default_rng(n).integers(len(split.test)))))
+
+steps = None if canvas.image_data is None else drawing_steps(canvas.image_data, shape)
+with mid:
+    if steps is None:
+        st.info("Draw a digit in the black box, as large as the box allows: the answer appears "
+                "as soon as you lift the mouse.")
+    else:
+        p = net.predict_proba(steps.x)[0]
+        pred = int(np.argmax(p))
+        answer("The network says", pred)
+        st.caption(f"a3 = {p[pred]:.2f} for {pred}; the runner-up is "
+                   f"{int(np.argsort(p)[-2])} with {np.sort(p)[-2]:.2f}")
+        st.plotly_chart(charts.digit_image(steps.x, shape, height=170), key="draw_seen")
+        bars(p, "Your drawing", "draw_probs")
+with right:
+    pick = st.session_state.get("draw_test")
+    if pick is not None and split is not None and pick[0] == run.settings.dataset:
+        tx, ty = split.test.X[pick[1]], int(split.test.y[pick[1]])
+        tp = net.predict_proba(tx)[0]
+        answer(f"Test digit #{pick[1]}, labelled {ty}, is read as", int(np.argmax(tp)))
+        st.plotly_chart(charts.digit_image(tx, shape, height=170), key="draw_test_img")
+        bars(tp, f"Test digit (a real {ty})", "draw_test_probs")
+    else:
+        st.caption("Press **Random test digit** to put a digit from the test set next to yours.")
+
+if steps is not None:
+    show_steps(net, steps, shape)
+    show_hidden(net, steps.x, pred, shape)
+    show_saliency(net, steps.x, p, pred, shape)
+
+# --- teach it your handwriting ------------------------------------------------------------------
+st.subheader("Teach it your handwriting")
+st.write("Label your drawings and add them here; then let the network study them along with "
+         "its usual training digits.")
+if steps is not None:
+    drawing_id = hash(steps.x.tobytes())
+    if st.session_state.get("draw_label_for") != drawing_id:  # a new drawing: suggest its prediction
+        st.session_state.update(draw_label=pred, draw_label_for=drawing_id)
+    c1, c2 = st.columns([1, 3], vertical_alignment="bottom")
+    label = c1.selectbox("This drawing is a", list(range(10)), key="draw_label")
+    c2.button("Add to my digits", key="draw_add", on_click=my_digits.add, args=(steps.x, label, shape))
+my_digits.gallery_ui(net.n_inputs)
+my_digits.files_ui(net.n_inputs, shape)
+
+X_mine, y_mine = my_digits.arrays(net.n_inputs)
+r1, r2 = st.columns(2)
+repeat = r1.slider("Repeat each of my digits k times", 1, MAX_REPEAT, 10, key="draw_repeat")
+maxiter = r2.number_input("L-BFGS-B iterations", 1, 300, 30, key="draw_maxiter")
+if st.button("Retrain with my digits", key="draw_retrain", disabled=len(y_mine) == 0 or split is None):
+    with st.spinner("The wizard studies your handwriting…"):
+        out = retrain(net, split.train.X, split.train.y, X_mine, y_mine, repeat, int(maxiter),
+                      run.settings.lambd, split.validation.X, split.validation.y)
+    state.freeze(out.result.network)
+    settings = replace(run.settings, maxiter=int(maxiter), method="L-BFGS-B", init="my-digits")
+    new = state.add_run(state.make_run(settings, out.result, note="with my digits"))
+    st.session_state["draw_report"] = dict(before=out.before, after=out.after, k=len(y_mine),
+                                           repeat=repeat, maxiter=int(maxiter), new=new.id, old=run.id)
+    st.rerun()
+report = st.session_state.get("draw_report")
+if report:
+    st.success(f"Model #{report['new']} (with my digits) is now the active model: model #{report['old']} "
+               f"after {report['maxiter']} more L-BFGS-B iterations on the training set plus your "
+               f"{report['k']} digits × {report['repeat']}.")
+    shown = (("mine", "accuracy on my digits", ".0%"), ("validation", "validation accuracy", ".1%"))
+    for col, (part, label, fmt) in zip(st.columns(2), shown, strict=True):
+        was, now = report["before"][part], report["after"][part]
+        col.metric(f"{label}, model #{report['new']}", format(now, fmt),
+                   f"{now - was:+{fmt}} (model #{report['old']}: {was:{fmt}})",
+                   delta_arrow="auto" if round(now - was, 4) else "off")
+
+st.info("**Experiment to try:** draw a 7 with a bar through it, or a 1 with a serif. Does the "
+        "network still read it? Look at the saliency map to see where it looked, then add five "
+        "such digits to my digits, retrain with k = 10, and draw it again.")

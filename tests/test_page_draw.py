@@ -1,0 +1,191 @@
+"""AppTest for the Draw and predict page: prompt, prediction, test digit, my digits, saliency."""
+
+import base64
+import io
+import re
+
+import numpy as np
+import pytest
+from conftest import ROOT
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+from nn_core.datasets import load_dataset, split_dataset
+from nn_core.my_digits import as_dataset
+from nn_core.seed_files import seed_data_bytes
+
+PAGE = str(ROOT / "pages/4_Draw_and_predict.py")
+CANVAS_KEY = "draw_canvas_0"  # the canvas's key before Clear is ever pressed
+
+
+def _canvas_value(digit):
+    """What the browser sends for a drawing: the first test-split MNIST `digit`, 300 x 300 PNG."""
+    test = split_dataset(load_dataset("mnist-28x28"), seed=0).test
+    img = test.images()[np.flatnonzero(test.y == digit)[0]]
+    grey = Image.fromarray((img * 255).astype(np.uint8)).resize((300, 300), Image.Resampling.BILINEAR)
+    rgba = Image.merge("RGBA", (grey, grey, grey, Image.new("L", grey.size, 255)))
+    buf = io.BytesIO()
+    rgba.save(buf, format="PNG")
+    data = "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+    return {"drawing": {"raw": {"objects": [{"type": "path"}]}, "data": data}, "backgroundFit": None}
+
+
+def _page(digit=None):
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    if digit is not None:
+        at.session_state[CANVAS_KEY] = _canvas_value(digit)
+    return at.run()
+
+
+def _metric(at, label_start):
+    return next(m for m in at.metric if m.label.startswith(label_start))
+
+
+def _answers(at):
+    """The large digits on show, as {their label: the digit}."""
+    found = (re.fullmatch(r"(.*)<div class='draw-answer'[^>]*>(\d)</div>", m.value, re.S)
+             for m in at.markdown)
+    return {f.group(1): int(f.group(2)) for f in found if f}
+
+
+def _subheaders(at):
+    return [h.value for h in at.subheader]
+
+
+def test_empty_canvas_shows_a_prompt():
+    at = _page()
+    assert not at.exception
+    assert "Draw a digit" in at.title[0].value
+    assert any("Draw a digit in the black box" in i.value for i in at.info)
+    assert _answers(at) == {}
+    assert not at.error
+    assert at.get("bidi_component")  # the canvas itself
+    assert "Teach it your handwriting" in _subheaders(at)
+    assert at.button(key="draw_retrain").disabled  # nothing to retrain on yet
+
+
+@pytest.mark.parametrize("digit", [1, 7])
+def test_a_drawn_digit_is_read(digit):
+    at = _page(digit)
+    assert not at.exception
+    assert _answers(at) == {"The network says": digit}
+    heads = _subheaders(at)
+    assert "How your drawing became 400 numbers" in heads
+    assert "Inside the network: which hidden units voted" in heads
+    assert "Saliency: which pixels made it say so" in heads
+    other = at.selectbox(key="draw_other")
+    assert digit not in other.options and len(other.options) == 9
+
+
+def test_saliency_compares_with_the_chosen_digit():
+    at = _page(7)
+    at.selectbox(key="draw_other").set_value(1).run()
+    assert not at.exception
+    assert any("which pixels made it say 7 and not 1" in c.value for c in at.caption)
+
+
+def test_random_test_digit_is_shown_next_to_the_drawing():
+    at = _page(1)
+    at.button(key="draw_random").click().run()
+    assert not at.exception
+    answers = _answers(at)
+    assert answers.pop("The network says") == 1  # the drawing stays
+    [(title, read_as)] = answers.items()
+    index, label = map(int, re.fullmatch(r"Test digit #(\d+), labelled (\d), is read as", title).groups())
+    test = split_dataset(load_dataset("mnist-20x20"), seed=0).test
+    assert test.y[index] == label  # the label shown is that test digit's true label
+    assert 0 <= read_as <= 9
+
+
+def test_add_to_my_digits_grows_the_gallery_and_remove_shrinks_it():
+    at = _page(7)
+    at.selectbox(key="draw_label").set_value(7).run()
+    at.button(key="draw_add").click().run()
+    at.button(key="draw_add").click().run()
+    assert not at.exception
+    assert [d["label"] for d in at.session_state["my_digits"]] == [7, 7]
+    assert len(at.get("image")) == 2
+    assert at.button(key="draw_remove_1") and at.button(key="draw_remove_2")
+    assert {b.label for b in at.download_button} == {"Download X.in", "Download y.in"}
+    at.button(key="draw_remove_1").click().run()
+    assert [d["id"] for d in at.session_state["my_digits"]] == [2]
+    assert len(at.get("image")) == 1
+
+
+def test_retrain_with_my_digits_adds_an_active_run():
+    at = _page(7)
+    at.button(key="draw_add").click().run()
+    at.number_input(key="draw_maxiter").set_value(3)
+    at.slider(key="draw_repeat").set_value(2)
+    at.button(key="draw_retrain").click().run()
+    assert not at.exception
+    runs = at.session_state["runs"]
+    assert len(runs) == 1 and runs[0].note == "with my digits"
+    assert at.session_state["active_run_id"] == runs[0].id
+    assert runs[0].result.n_iterations <= 3
+    new = runs[0].network
+    item = at.session_state["my_digits"][0]
+    mine = new.accuracy(item["x"][None], [item["label"]])
+    assert _metric(at, "accuracy on my digits").value == f"{mine:.0%}"
+    assert _metric(at, "validation accuracy").value == f"{runs[0].accuracy['validation']:.1%}"
+    assert any("with my digits" in s.value for s in at.success)
+
+
+def test_bad_upload_is_an_error_and_keeps_my_digits():
+    at = _page(1)
+    at.button(key="draw_add").click().run()
+    at.file_uploader(key="draw_up_x").upload("X.in", b"this is not a digit\n1,2\n")
+    at.file_uploader(key="draw_up_y").upload("y.in", b"1,0,0,0,0,0,0,0,0,0\n")
+    at.run()
+    at.button(key="draw_up_add").click().run()
+    assert not at.exception
+    assert any("Could not read these files" in e.value for e in at.error)
+    assert len(at.session_state["my_digits"]) == 1
+
+
+def test_downloaded_files_upload_again():
+    at = _page(1)
+    at.button(key="draw_add").click().run()
+    # The same files the download buttons offer, made by the same function.
+    item = at.session_state["my_digits"][0]
+    x_bytes, y_bytes = seed_data_bytes(as_dataset(item["x"][None], [item["label"]], (20, 20)))
+    at.file_uploader(key="draw_up_x").upload("X.in", x_bytes)
+    at.file_uploader(key="draw_up_y").upload("y.in", y_bytes)
+    at.run()
+    at.button(key="draw_up_add").click().run()
+    assert not at.exception
+    digits = at.session_state["my_digits"]
+    assert [d["label"] for d in digits] == [1, 1]
+    np.testing.assert_allclose(digits[1]["x"], digits[0]["x"], atol=1e-6)
+
+
+def test_the_label_suggestion_follows_each_new_drawing():
+    at = _page(7)
+    assert at.selectbox(key="draw_label").value == 7
+    at.selectbox(key="draw_label").set_value(4).run()
+    at.session_state[CANVAS_KEY] = _canvas_value(1)
+    at.run()
+    assert _answers(at)["The network says"] == 1
+    assert at.selectbox(key="draw_label").value == 1
+
+
+@pytest.mark.parametrize("dataset, n_inputs, shape", [("mnist-28x28", 784, "28×28"),
+                                                      ("sklearn-8x8", 64, "8×8")])
+def test_the_active_models_input_size_decides_the_image(dataset, n_inputs, shape):
+    import nn_core
+    from ui.settings import Settings
+    from ui.state import Run
+
+    train = split_dataset(load_dataset(dataset), seed=0).train
+    result = nn_core.train(train.X, train.y, hidden_size=10, maxiter=5)
+    run = Run(77, Settings(dataset=dataset, hidden=10, maxiter=5), result,
+              {"train": 0.0, "validation": 0.0, "test": 0.0})
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["runs"] = [run]
+    at.session_state["active_run_id"] = 77
+    at.session_state[CANVAS_KEY] = _canvas_value(7)
+    at.run()
+    assert not at.exception
+    assert any(f"Your drawing becomes a {shape} image" in c.value for c in at.caption)
+    assert f"How your drawing became {n_inputs} numbers" in _subheaders(at)
+    assert "The network says" in _answers(at)

@@ -1,0 +1,101 @@
+""""My digits": the drawings you labelled, kept in this session, and their widgets.
+
+Each item is {"id", "x" (the preprocessed input vector a1), "label", "shape" (image shape)}.
+Items of every size are kept; a page uses those that fit the active model's input.
+"""
+
+import numpy as np
+import streamlit as st
+
+from nn_core import DataFormatError
+from nn_core.my_digits import as_dataset
+from nn_core.seed_files import read_seed_data, seed_data_bytes
+
+KEY = "my_digits"
+GALLERY_COLS = 8
+
+
+def items():
+    return st.session_state.setdefault(KEY, [])
+
+
+def add(x, label, image_shape):
+    """Keep one preprocessed drawing with its label; returns the new item."""
+    ids = [item["id"] for item in items()]
+    item = {"id": max(ids, default=0) + 1, "x": np.array(x, dtype=np.float64).ravel(),
+            "label": int(label), "shape": tuple(image_shape)}
+    items().append(item)
+    return item
+
+
+def remove(item_id):
+    st.session_state[KEY] = [item for item in items() if item["id"] != item_id]
+
+
+def fitting(n_inputs):
+    """The items that fit a network with n_inputs inputs."""
+    return [item for item in items() if item["x"].size == n_inputs]
+
+
+def arrays(n_inputs):
+    """(X_mine, y_mine) of the fitting items; X_mine has shape (k, n_inputs)."""
+    chosen = fitting(n_inputs)
+    X = np.array([item["x"] for item in chosen]).reshape(len(chosen), n_inputs)
+    return X, np.array([item["label"] for item in chosen], dtype=np.intp)
+
+
+def import_files(x_file, y_file, n_inputs, image_shape):
+    """Add the digits of an X.in/y.in pair; DataFormatError (nothing added) if they don't fit."""
+    ds = read_seed_data(x_file, y_file)
+    if ds.n_inputs != n_inputs:
+        raise DataFormatError(f"the active model takes {n_inputs} pixels per digit, "
+                              f"found {ds.n_inputs} in X.in")
+    X = np.clip(ds.X, 0.0, 1.0)
+    for x, label in zip(X, ds.y, strict=True):
+        add(x, label, image_shape)
+    return len(ds)
+
+
+def gallery_ui(n_inputs):
+    """The fitting items as small images with a remove button under each."""
+    chosen = fitting(n_inputs)
+    hidden = len(items()) - len(chosen)
+    st.caption(f"My digits: {len(chosen)}" if chosen else "My digits: none yet.")
+    if hidden:
+        st.caption(f"{hidden} of your digits have another size and are kept for a model that fits.")
+    for start in range(0, len(chosen), GALLERY_COLS):
+        cols = st.columns(GALLERY_COLS)
+        for col, item in zip(cols, chosen[start:start + GALLERY_COLS], strict=False):
+            with col:
+                img = np.clip(item["x"].reshape(item["shape"]), 0.0, 1.0)
+                # Nearest-neighbour upscale so a 20 x 20 digit is not blurred by the browser.
+                scale = max(1, 64 // img.shape[0])
+                st.image(np.kron(img, np.ones((scale, scale))), caption=f"a {item['label']}",
+                         width=64, clamp=True)
+                st.button("remove", key=f"draw_remove_{item['id']}", on_click=remove,
+                          args=(item["id"],))
+
+
+def files_ui(n_inputs, image_shape):
+    """Download your digits as the tutorial's X.in/y.in, or upload such a pair."""
+    if "draw_flash" in st.session_state:
+        st.success(st.session_state.pop("draw_flash"))
+    X, y = arrays(n_inputs)
+    if len(y):
+        x_bytes, y_bytes = seed_data_bytes(as_dataset(X, y, image_shape))
+        c1, c2, _ = st.columns([1, 1, 4])
+        c1.download_button("Download X.in", x_bytes, "X.in", key="draw_dl_x")
+        c2.download_button("Download y.in", y_bytes, "y.in", key="draw_dl_y")
+    with st.expander("Upload X.in / y.in of digits you saved before"):
+        u1, u2 = st.columns(2)
+        x_file = u1.file_uploader("X.in (one digit a row)", key="draw_up_x")
+        y_file = u2.file_uploader("y.in (one-hot rows)", key="draw_up_y")
+        if st.button("Add these to my digits", key="draw_up_add",
+                     disabled=x_file is None or y_file is None):
+            try:
+                added = import_files(x_file, y_file, n_inputs, image_shape)
+            except ValueError as err:  # DataFormatError is a ValueError
+                st.error(f"Could not read these files: {err}. Your digits are unchanged.")
+            else:
+                st.session_state["draw_flash"] = f"Added {added} digits from X.in / y.in."
+                st.rerun()
