@@ -68,6 +68,7 @@ def probability_bars(p, title="What the network says", highlight=None):
     fig.update_layout(title=title, height=260, margin=dict(l=40, r=10, t=40, b=40),
                       xaxis_title="digit (output unit)", yaxis_title="activation a3",
                       yaxis_range=[0, 1])
+    fig.update_xaxes(type="category")  # every digit labelled, even in a narrow column
     return fig
 
 

@@ -32,7 +32,8 @@ class Settings:
         text = f"{self.dataset} · {self.hidden} hidden · λ={self.lambd:g} · {self.maxiter} it · {self.method}"
         if self.method == "GD":
             text += f" (lr={self.learning_rate:g})"
-        return text + f" · seed {self.seed}" + ("" if self.init == "random" else " · from your weights")
+        start = {"random": "", "my-digits": " · with my digits"}.get(self.init, " · from your weights")
+        return text + f" · seed {self.seed}" + start
 
 
 DEFAULT = Settings()
