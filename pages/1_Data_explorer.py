@@ -102,13 +102,16 @@ st.caption("The mean digit of each class: every example of that digit averaged p
            "Bright where most writers put ink, grey where they disagree.")
 
 st.subheader("A map of the digits (PCA)")
+if m < 2:
+    st.info("A map needs at least two digits: this data set has one.")
+    st.stop()
 pidx, Z, ratio = fx.pca_map_data(ds.X, ds.y)
 map_col, pick_col = st.columns([3, 1])
 event_key = f"explorer_pca_{name}"
 picked = fx.picked_index(st.session_state.get(event_key))
 with map_col:
-    event = st.plotly_chart(fx.pca_scatter(pidx, Z, ds.y, ratio, picked), width="stretch",
-                            on_select="rerun", selection_mode="points", key=event_key)
+    st.plotly_chart(fx.pca_scatter(pidx, Z, ds.y, ratio, picked), width="stretch",
+                    on_select="rerun", selection_mode="points", key=event_key)
 with pick_col:
     if picked is None:
         st.info("Click a point on the map to see its digit here.")

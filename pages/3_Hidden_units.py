@@ -94,8 +94,9 @@ with st.expander("The maths"):
     st.latex(r"z_{2,j} = W_1[j,0] + \sum_{p=1}^{n} W_1[j,p]\, a_{1,p},\qquad "
              r"a_{2,j} = \mathrm{sigmoid}(z_{2,j}) = \frac{1}{1+e^{-z_{2,j}}}")
     st.write("The picture of unit j is the row W1[j, 1:] laid out like a digit. The output for "
-             "digit d adds up the hidden units' votes:")
-    st.latex(r"z_{3,d} = W_2[d,0] + \sum_{j=1}^{h} W_2[d,j]\, a_{2,j},\qquad "
+             "digit d adds up the hidden units' votes; units count from 0 and column 0 of W2 is "
+             "the bias, so unit j's vote for digit d is W2[d, j+1]:")
+    st.latex(r"z_{3,d} = W_2[d,0] + \sum_{j=0}^{h-1} W_2[d,j+1]\, a_{2,j},\qquad "
              r"a_{3,d} = \mathrm{sigmoid}(z_{3,d})")
     st.write("The penalty (λ/2m)·ΣW² in the cost J keeps weights small, which makes the "
              "pictures smoother: with λ = 0 they look like noise.")

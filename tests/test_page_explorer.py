@@ -218,3 +218,11 @@ def test_npz_with_weights_only_is_not_a_data_set():
     np.savez(buf, W1=net.W1, W2=net.W2)
     with pytest.raises(DataFormatError, match="holds no digits"):
         figs_explorer.read_user_files(Upload(buf.getvalue(), "weights.npz"))
+
+
+def test_a_one_digit_data_set_still_renders():
+    one = dataclasses.replace(load_dataset("sklearn-8x8").subset([5]), name="one digit")
+    at = page(user_data=one, explorer_dataset="one digit")
+    assert not at.exception
+    assert metric(at, "examples m") == "1"
+    assert any("at least two digits" in i.value for i in at.info)

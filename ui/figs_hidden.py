@@ -30,13 +30,11 @@ def pages(n_hidden, size=PAGE_SIZE):
 
 def weight_mosaic(W1, image_shape, units, limit, selected=None):
     """Rows `units` of W1 (bias dropped) as clickable images on one scale -limit..limit."""
-    k = len(units)
-    cols = max(1, math.ceil(math.sqrt(k)))
-    rows = math.ceil(k / cols)
+    cols = max(1, math.ceil(math.sqrt(len(units))))
     return image_mosaic(
         np.asarray(W1)[units, 1:], image_shape, cols=cols, zmin=-limit, zmax=limit,
         colorscale=charts.DIVERGING, ids=list(units), id_prefix="unit ", value_name="weight",
-        clickable=True, highlight=selected, px_per_row=max(45, min(110, 640 // rows)),
+        clickable=True, highlight=selected, px_per_row=max(40, min(100, 500 // cols)),
         gap_colour="#444", showscale=True,
     )
 
