@@ -52,7 +52,8 @@ class Reading:
     w2_columns: str = "bias first"
 
     def describe(self):
-        return f"pixels {self.pixels} · W2 rows in {self.rows} · W1 {self.w1_columns} · W2 {self.w2_columns}"
+        return (f"pixels {self.pixels} · W2 rows in {self.rows} · W1 {self.w1_columns} · "
+                f"W2 {self.w2_columns}")
 
 
 TUTORIAL = Reading()  # W1.in / W2.in and Coursera's Theta1 / Theta2
@@ -230,8 +231,8 @@ def _verdict(candidates, promised, expected, image_shape):
             "other data."))
     if promised is not None and promised.accuracy >= best.accuracy - MARGIN:
         return LayoutReport(candidates, promised, "as expected", (
-            f"As expected: the files are in the promised layout ({promised.reading.describe()}), "
-            f"which reads {promised.accuracy:.1%} of the sample correctly."))
+            f"As expected: the weights are laid out as their format promises "
+            f"({promised.reading.describe()}), and read {promised.accuracy:.1%} of the sample correctly."))
     fixes = _fixes(best.reading, expected, image_shape, best.network.n_inputs, best.network.n_hidden)
     lost = f" instead of {promised.accuracy:.1%} as promised" if promised is not None else ""
     return LayoutReport(candidates, promised, "mistake", (

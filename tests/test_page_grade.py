@@ -1,0 +1,132 @@
+"""AppTest for the Grade weights page: grading, the layout detector's verdict, upload errors.
+
+AppTest cannot upload files, so uploads are given the way the page's Read button leaves them:
+as a request (kind, [file contents]) in st.session_state["grade_pending"].
+"""
+
+import io
+
+import numpy as np
+import pytest
+import scipy.io
+from conftest import ROOT
+from streamlit.testing.v1 import AppTest
+
+from nn_core.seed_files import network_npz_bytes, seed_weights_bytes
+from ui import state
+
+PAGE = str(ROOT / "pages/7_Grade_weights.py")
+
+
+@pytest.fixture(scope="module")
+def default():
+    """The shared default model and its split, as every page sees them."""
+    return state.default_result().network, state.get_split("mnist-20x20")
+
+
+def page():
+    return AppTest.from_file(PAGE, default_timeout=60).run()
+
+
+def upload(at, kind, *files):
+    at.radio(key="grade_source").set_value("upload").run()
+    at.session_state["grade_pending"] = (kind, list(files))
+    return at.run()
+
+
+def metric(at, label):
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def accuracies(at):
+    return [metric(at, f"{part} accuracy") for part in ("train", "validation", "test")]
+
+
+def expected_accuracies(net, split):
+    return [f"{net.accuracy(p.X, p.y):.1%}" for p in (split.train, split.validation, split.test)]
+
+
+def test_grading_the_default_model_shows_its_accuracy(default):
+    net, split = default
+    at = page()
+    assert not at.exception
+    assert accuracies(at) == expected_accuracies(net, split)
+    assert float(metric(at, "test accuracy").rstrip("%")) > 85
+    assert at.success[0].value.startswith("As expected")
+    assert at.info[-1].value.startswith("**Experiment to try:**")
+
+
+def test_the_default_models_tutorial_files_are_as_expected(default):
+    net, split = default
+    at = upload(page(), "in", *seed_weights_bytes(net))
+    assert not at.exception and not at.error
+    assert at.success[0].value.startswith("As expected")
+    assert accuracies(at) == expected_accuracies(net, split)
+
+
+def test_w2_in_digit_order_is_caught_and_explained(default):
+    net, split = default
+    w1, _ = seed_weights_bytes(net)
+    buf = io.BytesIO()
+    np.savetxt(buf, net.W2, delimiter=",")  # forgot the conversion: row 0 is digit 0
+    at = upload(page(), "in", w1, buf.getvalue())
+    assert "digit order 0..9" in at.warning[0].value
+    assert any("np.roll(W2, -1, axis=0)" in m.value for m in at.markdown)
+    assert accuracies(at) == expected_accuracies(net, split)  # the best-fitting reading is graded
+    at.radio(key="grade_reading").set_value("the reading the file format promises").run()
+    assert float(metric(at, "test accuracy").rstrip("%")) < 20
+
+
+def test_an_upload_error_shows_st_error_and_loses_nothing(default):
+    net, split = default
+    at = upload(page(), "in", *seed_weights_bytes(net))
+    at.button(key="grade_activate").click().run()
+    runs_before, active_before = list(at.session_state["runs"]), at.session_state["active_run_id"]
+    at.session_state["grade_pending"] = ("in", [b"1,2,3\n", b"0.5;0.25\n"])
+    at.run()
+    assert "semicolons" in at.error[0].value and "Nothing was changed" in at.error[0].value
+    assert accuracies(at) == expected_accuracies(net, split)  # the weights read before are kept
+    assert at.session_state["runs"] == runs_before
+    assert at.session_state["active_run_id"] == active_before
+
+
+def test_a_missing_file_is_an_error(default):
+    at = upload(page(), "in", seed_weights_bytes(default[0])[0], None)
+    assert "choose every file first" in at.error[0].value
+    assert at.info[0].value.startswith("Choose your files")
+
+
+def test_weights_for_no_known_data_are_an_error():
+    at = upload(page(), "npz", _npz(np.zeros((3, 50)), np.zeros((10, 4))))
+    assert "401 for 20×20" in at.error[0].value
+
+
+def test_make_active_adds_one_run_with_a_note(default):
+    net, _ = default
+    at = upload(page(), "in", *seed_weights_bytes(net))
+    at.button(key="grade_activate").click().run()
+    at.button(key="grade_activate").click().run()
+    runs = at.session_state["runs"]
+    assert len(runs) == 1  # the same weights twice: made active again, not added again
+    run = runs[0]
+    assert run.note == "uploaded weights" and run.settings.init.startswith("weights:")
+    assert at.session_state["active_run_id"] == run.id
+    assert run.network == net
+
+
+def test_npz_and_mat_uploads(default):
+    net, split = default
+    at = upload(page(), "npz", network_npz_bytes(net))
+    assert at.success[0].value.startswith("As expected")
+    w1, w2 = (np.loadtxt(io.BytesIO(b), delimiter=",") for b in seed_weights_bytes(net))
+    buf = io.BytesIO()
+    scipy.io.savemat(buf, {"Theta1": w1, "Theta2": w2})
+    at = upload(page(), "mat", buf.getvalue())
+    assert at.success[0].value.startswith("As expected")
+    assert accuracies(at) == expected_accuracies(net, split)
+
+
+def _npz(W1, W2):
+    buf = io.BytesIO()
+    np.savez(buf, W1=W1, W2=W2)
+    return buf.getvalue()
