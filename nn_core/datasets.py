@@ -59,9 +59,9 @@ class Dataset:
         if X.ndim != 2:
             raise DataFormatError(f"X must be 2-D (examples, pixels), found shape {X.shape}")
         shape = tuple(int(v) for v in np.ravel(self.image_shape))
-        if len(shape) != 2 or shape[0] * shape[1] != X.shape[1]:
+        if len(shape) != 2 or shape[0] * shape[1] != X.shape[1] or min(shape) < 1:
             raise DataFormatError(f"image_shape must be (rows, cols) with rows * cols = "
-                                  f"{X.shape[1]} pixels, found {self.image_shape}")
+                                  f"{X.shape[1]} pixels, at least 1 each, found {self.image_shape}")
         if not np.isfinite(X).all():
             raise DataFormatError("X must hold finite numbers, found NaN or infinity")
         empty = len(X) == 0 and np.size(self.y) == 0  # an empty part of a split

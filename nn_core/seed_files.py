@@ -17,8 +17,13 @@ A source is a path, bytes, or a binary file object such as an upload, read in me
 """
 
 import io
+import itertools
 import math
 import os
+import re
+import struct
+import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +35,9 @@ from .errors import DataFormatError
 from .network import N_OUTPUTS, Network
 
 MAX_UPLOAD_BYTES = 60 * 1024**2  # the tutorial's X.in is about 50 MB
+# A compressed .npz or .mat can unpack to far more than it weighs (a "zip bomb"): what it
+# unpacks to is capped too, before anything is unpacked for real.
+MAX_UNPACKED_BYTES = 4 * MAX_UPLOAD_BYTES
 
 
 def _read_bytes(source, what):
@@ -53,6 +61,7 @@ def _read_bytes(source, what):
         raise DataFormatError(f"{what}: expected a file path, bytes or an uploaded file, "
                               f"found {type(source).__name__}")
     _check_size(len(data), what)
+    _check_unpacked_size(data, what)
     return data
 
 
@@ -62,8 +71,58 @@ def _check_size(size, what):
                               f"found {size:,}")
 
 
-def _read_table(source, what):
-    """A text file of comma-separated numbers as a 2-D float array, or DataFormatError."""
+def _check_unpacked_size(data, what):
+    """Refuse a zip (.npz) or MATLAB v5 file that would unpack to over MAX_UNPACKED_BYTES.
+
+    A zip lists each member's unpacked size, and zipfile never reads past it; a .mat file's
+    compressed variables are unpacked here with a running count, stopping at the cap.
+    """
+    if data[:4] == b"PK\x03\x04":
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                size = sum(info.file_size for info in z.infolist())
+        except (zipfile.BadZipFile, ValueError, EOFError):
+            return  # not a readable zip: the reader says so
+    elif len(data) >= 136 and data[124:128] in (b"\x00\x01IM", b"\x01\x00MI"):  # as scipy
+        size = _mat_unpacked_size(data, "<" if data[126:128] == b"IM" else ">")
+    else:
+        return
+    if size > MAX_UNPACKED_BYTES:
+        raise DataFormatError(f"{what} is too large once unpacked: expected at most "
+                              f"{MAX_UNPACKED_BYTES:,} bytes of arrays, found over {size:,}")
+
+
+def _mat_unpacked_size(data, order):
+    """Bytes the variables of a MATLAB v5 file take once unpacked (counting stops at the cap)."""
+    pos, total = 128, 0
+    while pos + 8 <= len(data) and total <= MAX_UNPACKED_BYTES:
+        kind, nbytes = struct.unpack(order + "II", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + nbytes]
+        if kind == 15:  # miCOMPRESSED: one zlib stream holding one variable
+            inflate = zlib.decompressobj()
+            try:
+                chunk = inflate.decompress(body, 1 << 20)
+                if len(chunk) >= 8:  # the variable's own tag says how long it is
+                    total += max(0, struct.unpack(order + "II", chunk[:8])[1] - len(chunk))
+                while chunk and total <= MAX_UNPACKED_BYTES:
+                    total += len(chunk)
+                    chunk = inflate.decompress(inflate.unconsumed_tail, 1 << 20)
+            except zlib.error:
+                return total  # damaged: scipy will say so
+            pos += 8 + nbytes
+        else:
+            total += len(body)
+            pos += 8 + nbytes + (-nbytes % 8)  # uncompressed elements are padded to 8 bytes
+    return total
+
+
+def _read_table(source, what, check_width=None):
+    """A text file of comma-separated numbers as a 2-D float array, or DataFormatError.
+
+    check_width(n), if given, is called with the width of a clean first row of a file over
+    1 MB before the whole file is parsed, so a 60 MB file of the wrong width is refused at
+    once (small files are parsed first: a bad cell is the more useful message).
+    """
     data = _read_bytes(source, what)
     if b"\0" in data:
         raise DataFormatError(f"{what}: expected text (comma-separated numbers), found binary data "
@@ -73,13 +132,22 @@ def _read_table(source, what):
     except UnicodeDecodeError as e:
         raise DataFormatError(f"{what}: expected UTF-8 text (comma-separated numbers), found byte "
                               f"{e.object[e.start]:#04x} at position {e.start}") from None
-    lines = [s for s in text.splitlines() if s.strip() and not s.lstrip().startswith("#")]
-    if not lines:
+    if not re.search(r"^[^\S\n]*[^#\s]", text, re.M):
         raise DataFormatError(f"{what} is empty: expected comma-separated numbers, found none")
+    if check_width is not None and len(text) > 1 << 20:
+        first = next(_lines(text)).split("#")[0].strip()
+        clean = not first.encode().translate(None, b"0123456789eE+-.,")  # digits and commas
+        if clean and ",," not in first and not first.endswith(","):
+            check_width(first.count(",") + 1)
+    # Lines of spaces, indented comments and old Mac line ends are read line by line; other
+    # files in one go, fast (~1 s for 50 MB) and without a Python object per line.
+    plain = (text.count("\r") == text.count("\r\n") and text[:1] not in (" ", "\t")
+             and "\n " not in text and "\n\t" not in text)
     try:
-        A = np.loadtxt(lines, delimiter=",", comments="#", ndmin=2)  # fast: ~1 s for 50 MB
-    except ValueError:
-        raise _diagnose(lines, what) from None
+        A = np.loadtxt(io.StringIO(text) if plain else _lines(text), delimiter=",",
+                       comments="#", ndmin=2)
+    except ValueError as e:
+        raise _diagnose(text, what, str(e)) from None
     bad = np.argwhere(~np.isfinite(A))
     if len(bad):
         r, c = bad[0]
@@ -88,20 +156,46 @@ def _read_table(source, what):
     return A
 
 
-def _diagnose(lines, what):
-    """The error for the first bad cell, found line by line once np.loadtxt has failed."""
+def _lines(text):
+    """The lines that hold numbers: blank lines and # comment lines are not counted."""
+    lines = io.StringIO(text, newline=None)  # \n, \r\n and \r all end a line
+    return (s for s in lines if s.strip() and not s.lstrip().startswith("#"))
+
+
+def _diagnose(text, what, numpy_error=""):
+    """The error for the first bad cell, once np.loadtxt has failed.
+
+    numpy's message names the row it stopped at: checking starts just before it, so a bad
+    last row of a 50 MB file is found without checking every cell above it first.
+    """
+    hint = re.search(r"at row (\d+)", numpy_error)
+    start = max(0, int(hint.group(1)) - 2) if hint else 0
+    found = _first_bad_cell(text, what, start)
+    return found or _first_bad_cell(text, what, 0) or DataFormatError(
+        f"{what}: expected comma-separated numbers, found text numpy can't read")
+
+
+def _is_number(cell):
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+def _first_bad_cell(text, what, start):
     width = None
-    for r, line in enumerate(lines, 1):
-        line = line.split("#")[0]
+    for r, line in enumerate(itertools.islice(_lines(text), start, None), start + 1):
+        line = line.split("#")[0].strip()
         for sep, name in ((";", "semicolons"), ("\t", "tabs"), (" ", "spaces")):
-            if sep in line.strip() and (sep == ";" or "," not in line):
+            # Semicolons are never right; tabs or spaces only when they do separate numbers.
+            if sep in line and (sep == ";" or ("," not in line
+                                              and all(map(_is_number, line.split())))):
                 return DataFormatError(f"{what}: expected comma-separated numbers, found {name} "
                                        f"between the values of row {r}")
         cells = line.split(",")
         for c, cell in enumerate(cells, 1):
-            try:
-                float(cell)
-            except ValueError:
+            if not _is_number(cell):
                 found = repr(cell.strip()[:40]) if cell.strip() else "an empty cell"
                 hint = " (a header row? the file must hold numbers only)" if r == 1 else ""
                 return DataFormatError(f"{what}: row {r}, column {c}: expected a number, "
@@ -110,7 +204,7 @@ def _diagnose(lines, what):
             return DataFormatError(f"{what}: row {r} has {len(cells)} values, expected {width} "
                                    "like the rows above it")
         width = len(cells)
-    return DataFormatError(f"{what}: expected comma-separated numbers, found text numpy can't read")
+    return None
 
 
 def _side(n, message):
@@ -166,13 +260,18 @@ def _tutorial_dataset(X, Y, names, name, source):
     return Dataset(X, y, shape, name, source)
 
 
+def _w1_side(width, n_inputs, n1):
+    """s for W1 of this many columns (bias + s x s pixels), or DataFormatError."""
+    if n_inputs is not None and width != n_inputs + 1:
+        raise DataFormatError(f"{n1} must have {n_inputs + 1} columns for {n_inputs} inputs, "
+                              f"found {width}")
+    return _side(width - 1, f"{n1} must have a bias column and one column per pixel of a "
+                            f"square image (401 for 20x20), found {width} columns")
+
+
 def _network_from_tutorial(W1, W2, n_inputs, names):
     n1, n2 = names
-    if n_inputs is not None and W1.shape[1] != n_inputs + 1:
-        raise DataFormatError(f"{n1} must have {n_inputs + 1} columns for {n_inputs} inputs, "
-                              f"found {W1.shape[1]}")
-    s = _side(W1.shape[1] - 1, f"{n1} must have a bias column and one column per pixel of a "
-                               f"square image (401 for 20x20), found {W1.shape[1]} columns")
+    s = _w1_side(W1.shape[1], n_inputs, n1)
     h = W1.shape[0]
     if W2.shape[0] != N_OUTPUTS:
         raise DataFormatError(f"{n2} must have 10 rows (classes 1-10, the last one digit 0), "
@@ -199,26 +298,35 @@ def _csv_bytes(A):
     return buf.getvalue()
 
 
+def _check_x_width(n):
+    _images_from_tutorial(np.empty((0, n)), "X.in")
+
+
+def _check_y_width(n):
+    _labels_from_tutorial(np.empty((0, n)), "y.in")
+
+
 def read_seed_X(source):
     """X.in as (X, image_shape), X row-major. Values are kept as they are: the tutorial's lie
     about in [-0.13, 1.13] (from its smoothing), not clipped to [0, 1]."""
-    return _images_from_tutorial(_read_table(source, "X.in"), "X.in")
+    return _images_from_tutorial(_read_table(source, "X.in", _check_x_width), "X.in")
 
 
 def read_seed_y(source):
     """y.in (one-hot rows, or one column of labels 1-10 or 0-9) as digits 0-9."""
-    return _labels_from_tutorial(_read_table(source, "y.in"), "y.in")
+    return _labels_from_tutorial(_read_table(source, "y.in", _check_y_width), "y.in")
 
 
 def read_seed_data(x_source, y_source, name="your X.in / y.in"):
     """X.in and y.in as one Dataset."""
-    X, Y = _read_table(x_source, "X.in"), _read_table(y_source, "y.in")
+    X, Y = _read_table(x_source, "X.in", _check_x_width), _read_table(y_source, "y.in", _check_y_width)
     return _tutorial_dataset(X, Y, ("X.in", "y.in"), name, "Your own X.in and y.in files.")
 
 
 def read_seed_weights(w1_source, w2_source, n_inputs=None):
     """W1.in and W2.in as a Network; n_inputs, if given, is what W1 must fit."""
-    W1, W2 = _read_table(w1_source, "W1.in"), _read_table(w2_source, "W2.in")
+    W1 = _read_table(w1_source, "W1.in", lambda n: _w1_side(n, n_inputs, "W1.in"))
+    W2 = _read_table(w2_source, "W2.in")
     return _network_from_tutorial(W1, W2, n_inputs, ("W1.in", "W2.in"))
 
 
@@ -310,14 +418,29 @@ def read_npz(source):
     if X is not None:
         msg = f"X in the .npz file must be (m, rows, cols) or (m, n), n square; found {X.shape}"
         shape = X.shape[1:] if X.ndim == 3 else (_side(X.shape[1] if X.ndim == 2 else 0, msg),) * 2
+        if len(X) == 0 or min(shape) < 2:
+            raise DataFormatError(f"X in the .npz file must hold at least one image of at least "
+                                  f"2x2 pixels, found {len(X)} images of {shape[0]}x{shape[1]}")
         X = X.reshape(len(X), shape[0] * shape[1])
-        ds = Dataset(X, y, shape, "your .npz file", "Your .npz file.")
+        ds = Dataset(X, _npz_labels(y, len(X)), shape, "your .npz file", "Your .npz file.")
     if W1 is not None:
         net = Network(W1, W2)
         if ds is not None and net.n_inputs != ds.n_inputs:
             raise DataFormatError(f"W1 must have {ds.n_inputs + 1} columns for {ds.n_inputs} "
                                   f"inputs, found {W1.shape[1]}")
     return {"data": ds, "network": net}
+
+
+def _npz_labels(y, m):
+    """y (digits 0-9, one per image) or DataFormatError naming the first bad row."""
+    if y.shape != (m,):
+        raise DataFormatError(f"y in the .npz file must hold {m} labels (one per image of X), "
+                              f"found shape {y.shape}")
+    bad = np.flatnonzero(~np.isfinite(y) | (y != np.round(y)) | (y < 0) | (y > 9))
+    if bad.size:
+        raise DataFormatError(f"y in the .npz file: row {bad[0] + 1}: expected a whole-number "
+                              f"label 0-9, found {y[bad[0]]:g}")
+    return y
 
 
 def network_npz_bytes(net):
