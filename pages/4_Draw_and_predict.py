@@ -121,6 +121,8 @@ with left:
             run.settings.dataset, int(np.random.default_rng(n).integers(len(split.test)))))
 
 steps = None if canvas.image_data is None else drawing_steps(canvas.image_data, shape)
+# Inside the network follows the latest drawing through backprop.
+st.session_state["draw_vector"] = None if steps is None else steps.x
 with mid:
     if steps is None:
         st.info("Draw a digit in the black box, as large as the box allows: the answer appears "
