@@ -46,7 +46,7 @@ def _read_bytes(source, what):
         try:
             _check_size(os.path.getsize(source), what)
             with open(source, "rb") as f:
-                data = f.read()
+                data = f.read(MAX_UPLOAD_BYTES + 1)  # a device or pipe may never end
         except OSError as e:
             raise DataFormatError(f"{what}: cannot read {os.fspath(source)!r} ({e.strerror})") \
                 from None
@@ -198,6 +198,10 @@ def _first_bad_cell(text, what, start):
             if not _is_number(cell):
                 found = repr(cell.strip()[:40]) if cell.strip() else "an empty cell"
                 hint = " (a header row? the file must hold numbers only)" if r == 1 else ""
+                if cell.strip()[:1] in ("'", '"'):
+                    hint = " (numbers in quotes: save the file without quotes)"
+                elif not cell.strip():
+                    hint = " (two commas in a row, or one at the end of the row?)"
                 return DataFormatError(f"{what}: row {r}, column {c}: expected a number, "
                                        f"found {found}{hint}")
         if width is not None and len(cells) != width:
@@ -373,7 +377,14 @@ def _arrays(found, keys, kind, matrices=False):
         if a is not None and matrices and np.ndim(a) != 2:
             raise DataFormatError(f"{key} in the {kind} file must be a 2-D matrix, found "
                                   f"shape {np.shape(a)}")
-        out.append(None if a is None else np.asarray(a, dtype=np.float64))
+        a = None if a is None else np.asarray(a, dtype=np.float64)
+        bad = np.argwhere(~np.isfinite(a)) if a is not None else []
+        if len(bad):
+            axes = ("row", "column") if a.ndim <= 2 else ("image", "row", "column")
+            where = ", ".join(f"{axis} {i + 1}" for axis, i in zip(axes, bad[0]))
+            raise DataFormatError(f"{key} in the {kind} file: {where}: expected a finite number, "
+                                  f"found {a[tuple(bad[0])]}")
+        out.append(a)
     return out
 
 
