@@ -27,6 +27,7 @@ from .network import Network, pack, unpack
 METHODS = ("L-BFGS-B", "CG", "TNC", "GD")
 MAX_ITER = 5000
 MAX_HIDDEN = 2000
+DIVERGENCE_FACTOR = 10.0  # J above this multiple of its starting value counts as divergence
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,7 @@ def train(
             result.diverged = True
             raise _Stop
         state.update(x=theta.copy(), J=J, g=g)
+        state.setdefault("J0", J)
         return J, g
 
     def on_iteration(theta):
@@ -146,6 +148,11 @@ def train(
         step = Step(len(result.history) + 1, state["J"], float(np.linalg.norm(state["g"])),
                     state["evals"], time.perf_counter() - start)
         result.history.append(step)
+        # The cost is computed stably, so an overshooting step size shows up as J exploding
+        # rather than as NaN: far above where it started means the steps are too long.
+        if step.cost > DIVERGENCE_FACTOR * state["J0"]:
+            result.diverged = True
+            raise _Stop
         if callback is not None and callback(step, Network(*unpack(state["theta"], n, h))):
             result.stopped = True
             raise _Stop
@@ -167,8 +174,10 @@ def train(
         except _Stop:
             converged, message = False, f"reached maxiter = {maxiter} iterations"
     if result.diverged:
-        message = ("the cost became NaN or infinite, so training stopped; try a smaller "
-                   "learning rate, or a smaller lambda")
+        message = ("the cost J blew up (it became NaN, infinite, or more than "
+                   f"{DIVERGENCE_FACTOR:g}x its starting value), so training stopped: the steps "
+                   "overshoot the valley. Try a smaller learning rate, or L-BFGS-B, which picks "
+                   "its own step size")
     elif result.stopped:
         message = f"stopped by you after {result.n_iterations} iterations"
     result.converged = converged and not (result.diverged or result.stopped)
