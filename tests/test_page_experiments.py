@@ -1,0 +1,135 @@
+"""AppTest for the Experiments page: each experiment at a tiny size (8x8 digits, 2 iterations)
+shows its chart and its lesson, keeps its result across reruns, repeats from the cache; a λ
+sweep's model can be made active; Stop keeps the trainings that had finished."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import ROOT
+
+PAGE = str(ROOT / "pages/5_Experiments.py")
+EXPERIMENTS = ["lambda", "learning", "seeds", "race", "symmetry", "hidden"]
+
+
+def _page(maxiter=2):
+    at = AppTest.from_file(PAGE, default_timeout=120).run()
+    at.selectbox(key="exp_dataset").set_value("sklearn-8x8")
+    at.number_input(key="exp_maxiter").set_value(maxiter)
+    return at.run()
+
+
+def _lessons(at):
+    return [s.value for s in at.success if s.value.startswith("**What it teaches.**")]
+
+
+def test_overrides_start_from_the_active_model():
+    at = AppTest.from_file(PAGE, default_timeout=120).run()
+    assert not at.exception
+    assert "Experiments" in at.title[0].value
+    assert at.number_input(key="exp_hidden").value == 25  # the shared default model: 400-25-10
+    assert at.number_input(key="exp_lambd").value == 1.0
+    assert at.number_input(key="exp_maxiter").value == 50
+    assert not _lessons(at)
+    assert at.info[-1].value.startswith("**Experiment to try:**")
+
+
+@pytest.mark.parametrize("index, name", list(enumerate(EXPERIMENTS)))
+def test_each_experiment_shows_its_chart_and_lesson_and_keeps_them(index, name):
+    at = _page()
+    tab = at.tabs[index]
+    assert not tab.get("plotly_chart")
+    at.button(key=f"exp_{name}_run").click().run()
+    assert not at.exception
+    tab = at.tabs[index]
+    assert tab.get("plotly_chart"), "no chart after the run"
+    assert len(_lessons(at)) == 1
+    assert "sklearn-8x8" in " ".join(c.value for c in tab.caption)  # the settings it ran with
+    assert name in at.session_state["exp_outcomes"]
+    at.run()  # any later rerun (another click, a page switch and back) still shows it
+    assert at.tabs[index].get("plotly_chart") and len(_lessons(at)) == 1
+
+
+def test_the_same_settings_again_come_from_the_cache():
+    at = _page(maxiter=3)
+    at.button(key="exp_seeds_run").click().run()
+    first = at.session_state["exp_outcomes"]["seeds"]
+    at.button(key="exp_seeds_run").click().run()
+    again = at.session_state["exp_outcomes"]["seeds"]
+    assert again.cached and not first.cached
+    assert list(again.result.validation_accuracy) == list(first.result.validation_accuracy)
+    assert any("from the cache" in c.value for c in at.tabs[2].caption)
+
+
+def test_a_model_from_the_lambda_sweep_becomes_the_active_model():
+    at = _page()
+    at.button(key="exp_lambda_run").click().run()
+    sweep = at.session_state["exp_outcomes"]["lambda"].result
+    last = len(sweep.values) - 1
+    at.selectbox(key="exp_lambda_pick").set_value(last)
+    at.button(key="exp_lambda_activate").click().run()
+    assert not at.exception
+    runs = at.session_state["runs"]
+    assert at.session_state["active_run_id"] == runs[-1].id
+    assert runs[-1].settings.lambd == sweep.values[last] and runs[-1].network == sweep.results[last].network
+    assert any("is now the active model" in i.value for i in at.info)
+    # The base settings keep what the user set; the chart and lesson stay.
+    assert at.number_input(key="exp_maxiter").value == 2 and len(_lessons(at)) == 1
+
+
+def _stop_script():
+    """A click arrives after the first of six trainings has finished. With runner.fastReruns
+    (the app's setting) Streamlit stops the running script and starts the next run elsewhere;
+    without it, it asks the running script to rerun. st.session_state["how"] picks which."""
+    import streamlit as st
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+    from streamlit.runtime.scriptrunner_utils.script_requests import RerunData
+
+    from nn_core import experiments as ex
+    from ui import figs_experiments as fx
+    from ui import state
+    from ui.settings import Settings
+
+    settings = Settings(dataset="sklearn-8x8", hidden=8, maxiter=10, seed=st.session_state["seed"])
+    split = state.get_split(settings.dataset)
+    st.session_state["script_runs"] = st.session_state.get("script_runs", 0) + 1
+    fx.wait_for_interrupted()
+
+    def compute(progress):
+        def clicking(done, total):
+            if done >= settings.maxiter and not st.session_state.get("clicked"):
+                st.session_state["clicked"] = True
+                requests = get_script_run_ctx().script_requests
+                if st.session_state["how"] == "stop":
+                    requests.request_stop()
+                else:
+                    ctx = get_script_run_ctx()
+                    requests.request_rerun(RerunData(query_string=ctx.query_string,
+                                                     page_script_hash=ctx.page_script_hash))
+            return progress(done, total)
+
+        return ex.seed_spread(split, ex.Base.of(settings), progress=clicking, workers=1)
+
+    if not st.session_state.get("clicked"):
+        fx.run_experiment("seeds", settings, split, settings.dataset, compute)
+    st.write("next run")
+
+
+@pytest.mark.parametrize("how, seed", [("rerun", 5), ("stop", 6)])
+def test_stop_keeps_the_finished_trainings_and_caches_nothing(how, seed):
+    at = AppTest.from_function(_stop_script, default_timeout=60)
+    at.session_state["how"], at.session_state["seed"] = how, seed
+    at.run()
+    assert not at.exception
+    if how == "stop":  # the app would start the next run itself
+        assert at.session_state["script_runs"] == 1
+        at.run()
+    assert at.session_state["script_runs"] == 2
+    assert at.markdown[-1].value == "next run"
+    outcome = at.session_state["exp_outcomes"]["seeds"]
+    assert not outcome.result.complete
+    assert 1 <= len(outcome.result.values) < 10
+    assert outcome.result.values[0] == seed  # the ten seeds start at the base seed
+    from ui import figs_experiments as fx
+
+    box = fx._finished("seeds", outcome.settings, "sklearn-8x8")
+    assert "outcome" not in box  # a stopped experiment is never served from the cache
