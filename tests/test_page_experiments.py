@@ -6,6 +6,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT
+from nn_core import DataFormatError
+from nn_core import experiments as ex
 
 PAGE = str(ROOT / "pages/5_Experiments.py")
 EXPERIMENTS = ["lambda", "learning", "seeds", "race", "symmetry", "hidden"]
@@ -133,3 +135,21 @@ def test_stop_keeps_the_finished_trainings_and_caches_nothing(how, seed):
 
     box = fx._finished("seeds", outcome.settings, "sklearn-8x8")
     assert "outcome" not in box  # a stopped experiment is never served from the cache
+
+
+def test_settings_nn_core_refuses_show_an_error_and_keep_earlier_results(monkeypatch):
+    at = _page()
+    at.button(key="exp_learning_run").click().run()
+    first = at.session_state["exp_outcomes"]["learning"]
+    runs_before = list(at.session_state["runs"]) if "runs" in at.session_state else []
+
+    def refuse(*args, **kwargs):
+        raise DataFormatError("m must be a whole number from 1 to 8, found 100")
+
+    monkeypatch.setattr(ex, "learning_curve", refuse)
+    at.number_input(key="exp_hidden").set_value(30).run()
+    at.button(key="exp_learning_run").click().run()
+    assert not at.exception
+    assert any("could not run" in e.value and "found 100" in e.value for e in at.error)
+    assert at.session_state["exp_outcomes"]["learning"] is first  # the earlier result stays
+    assert (list(at.session_state["runs"]) if "runs" in at.session_state else []) == runs_before

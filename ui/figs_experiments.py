@@ -20,6 +20,7 @@ import streamlit as st
 from plotly.subplots import make_subplots
 from streamlit.runtime.scriptrunner import RerunException, StopException
 
+from nn_core import DataFormatError
 from nn_core import experiments as ex
 from nn_core.datasets import DATASETS
 
@@ -129,11 +130,15 @@ def run_experiment(name, settings, split, data_name, compute, unit="iterations")
         store[name] = outcome
         if result.complete:
             box["outcome"] = outcome
+    except DataFormatError as error:  # settings nn_core refuses: say so, keep earlier results
+        result = None
+        holder.error(f"This experiment could not run with these settings: {error}")
     finally:
         finished.set()
     if interrupted:
         raise interrupted[0]
-    holder.empty()
+    if result is not None:
+        holder.empty()
 
 
 def _freeze(result):
