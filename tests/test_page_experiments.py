@@ -1,6 +1,7 @@
 """AppTest for the Experiments page: each experiment at a tiny size (8x8 digits, 2 iterations)
-shows its chart and its lesson, keeps its result across reruns, repeats from the cache; a λ
-sweep's model can be made active; Stop keeps the trainings that had finished."""
+shows its chart and its lesson and keeps them across reruns and page visits; the same settings
+again come from the cache; a λ sweep's model can be made active; Stop keeps the trainings that
+had finished; settings nn_core refuses show an error."""
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -153,3 +154,17 @@ def test_settings_nn_core_refuses_show_an_error_and_keep_earlier_results(monkeyp
     assert any("could not run" in e.value and "found 100" in e.value for e in at.error)
     assert at.session_state["exp_outcomes"]["learning"] is first  # the earlier result stays
     assert (list(at.session_state["runs"]) if "runs" in at.session_state else []) == runs_before
+
+
+def test_results_survive_a_visit_to_another_page():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.switch_page("pages/5_Experiments.py").run()
+    at.selectbox(key="exp_dataset").set_value("sklearn-8x8")
+    at.number_input(key="exp_maxiter").set_value(2).run()
+    at.button(key="exp_symmetry_run").click().run()
+    lesson = _lessons(at)
+    at.switch_page("pages/2_Train.py").run()
+    assert not _lessons(at)
+    at.switch_page("pages/5_Experiments.py").run()
+    assert not at.exception
+    assert _lessons(at) == lesson and at.tabs[4].get("plotly_chart")
