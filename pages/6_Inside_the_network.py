@@ -120,8 +120,11 @@ f3.plotly_chart(fi.outputs_vs_target(b.a3, b.y), key="inside_a3")
 f3.caption(f"The network says {int(np.argmax(b.a3))}; the cost of this one example is J = {b.J:.3f}.")
 
 st.subheader("Backward: delta3 → delta2 → the gradient")
-j = int(st.slider("Hidden unit j to follow", 0, net.n_hidden - 1,
-                  int(np.argmax(np.abs(b.delta2))), key="inside_unit"))
+if net.n_hidden > 1:  # a slider needs two ends: a one-unit network has only unit 0 to follow
+    j = int(st.slider("Hidden unit j to follow", 0, net.n_hidden - 1,
+                      int(np.argmax(np.abs(b.delta2))), key="inside_unit"))
+else:
+    j = 0
 g1, g2 = st.columns(2)
 g1.plotly_chart(fi.vector_bars(b.delta3, "delta3 = a3 − y", "digit (output unit)", "delta3"),
                 key="inside_delta3")
