@@ -56,7 +56,8 @@ tui.show_message(st.session_state.get("train_message"))
 # --- the active model ---------------------------------------------------------------------------
 run = state.active_run()
 net, split = run.network, state.get_split(run.settings.dataset)
-st.header(f"The active model: {run.label}")
+st.header("The active model")
+st.markdown(f"**{run.label}**")
 st.caption(f"{run.result.n_iterations} iterations in {run.result.seconds:.1f} s · {run.result.message}"
            + (f" · {run.note}" if run.note and run.note != run.result.message else ""))
 m1, m2, m3 = st.columns(3)
@@ -75,7 +76,8 @@ st.subheader("Where it goes wrong (validation digits)")
 left, right = st.columns([1, 1])
 with left:
     event = st.plotly_chart(figs_train.clickable_confusion(C), on_select="rerun",
-                            selection_mode="points", key="train_confusion")
+                            selection_mode="points", key="train_confusion",
+                            config={"displayModeBar": False})
 cell = figs_train.clicked_cell(event)
 if cell is not None and cell != st.session_state.get("train_clicked"):
     st.session_state["train_clicked"] = cell
@@ -91,10 +93,12 @@ with right:
     p = p_col.selectbox("predicted as", range(10), key="train_pred")
     picked = np.flatnonzero((val.y == t) & (pred == p))
     if len(picked):
-        st.caption(f"{len(picked)} validation digits that are {t} and were read as {p}"
-                   + (" (the first 24)" if len(picked) > 24 else "") + ":")
+        many = len(picked) > 1
+        st.caption(f"{len(picked)} validation digit{'s' * many} {'are' if many else 'is'} {t} and "
+                   f"{'were' if many else 'was'} read as {p}"
+                   + (" (the first 12)" if len(picked) > 12 else "") + ":")
         st.plotly_chart(figs_train.digits_with_answers(val.X, val.image_shape, val.y, pred, proba,
-                                                       picked[:24], cols=6), key="train_cell_digits")
+                                                       picked[:12], cols=4), key="train_cell_digits")
     else:
         st.info(f"No validation digit {t} was read as {p}.")
 

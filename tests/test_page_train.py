@@ -37,6 +37,11 @@ def messages(at):
     return {kind: [m.value for m in getattr(at, kind)] for kind in ("success", "warning", "error")}
 
 
+def active_label(at):
+    """The active model's label, shown in bold under "The active model"."""
+    return next(m.value for m in at.markdown if m.value.startswith("**#"))
+
+
 def metric(at, label):
     return next(m.value for m in at.metric if m.label == label)
 
@@ -52,7 +57,7 @@ def test_fresh_session_shows_the_default_model_and_the_knobs():
     at = fresh()
     assert not at.exception
     assert at.title[0].value == "Train the wizard"
-    assert "25 hidden" in at.header[0].value
+    assert "25 hidden" in active_label(at)
     assert {m.label for m in at.metric} == {"train accuracy", "validation accuracy", "test accuracy"}
     assert float(metric(at, "validation accuracy").rstrip("%")) > 85  # the default model reads
     assert at.slider(key="train_maxiter").value == 50 and at.slider(key="train_hidden").value == 25
@@ -104,7 +109,7 @@ def test_short_training_adds_an_active_run_and_the_same_settings_hit_the_cache(d
     assert len(runs) == 1 and at.session_state["active_run_id"] == runs[0].id
     assert runs[0].settings == Settings(hidden=5, maxiter=3)
     assert runs[0].result.n_iterations == 3
-    assert "5 hidden" in at.header[0].value
+    assert "5 hidden" in active_label(at)
     assert metric(at, "train accuracy") == f"{runs[0].accuracy['train']:.1%}" != before
     assert any("maxiter = 3" in w for w in messages(at)["warning"])
     history = at.dataframe[0].value
@@ -165,7 +170,7 @@ def test_uploaded_start_weights_fix_the_hidden_size_and_bad_ones_are_refused():
     at.file_uploader(key="train_w1").upload("W1.in", w1)
     at.file_uploader(key="train_w2").upload("W2.in", w2)
     at.run()
-    assert at.slider(key="train_hidden").disabled
+    assert at.slider(key="train_hidden").disabled and at.slider(key="train_hidden").value == 7
     assert any("7 hidden units" in c.value for c in at.caption)
     train(at)
     assert not at.exception
@@ -188,4 +193,32 @@ def test_active_model_can_be_switched_back_to_the_default():
     assert at.session_state["active_run_id"] != 0
     at.selectbox(key="train_pick").set_value(0)
     at.button(key="train_activate").click().run()
-    assert at.session_state["active_run_id"] == 0 and "50 it" in at.header[0].value
+    assert at.session_state["active_run_id"] == 0 and "50 it" in active_label(at)
+
+
+def test_runs_and_knobs_survive_a_page_switch():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.switch_page("pages/2_Train.py").run()
+    train(tiny(at, maxiter=4, hidden=6))
+    run_id = at.session_state["active_run_id"]
+    at.switch_page("app.py").run()
+    assert "train_maxiter" not in at.session_state  # Streamlit forgets widgets of other pages
+    at.switch_page("pages/2_Train.py").run()
+    assert not at.exception
+    assert at.slider(key="train_maxiter").value == 4 and at.slider(key="train_hidden").value == 6
+    assert at.session_state["active_run_id"] == run_id and len(at.session_state["runs"]) == 1
+    assert "6 hidden" in active_label(at)
+
+
+def test_start_weights_from_the_data_folder(tmp_path, monkeypatch):
+    w1, w2 = seed_weights_bytes(Network.random(400, 9, seed=2))
+    (tmp_path / "W1.in").write_bytes(w1)
+    (tmp_path / "W2.in").write_bytes(w2)
+    monkeypatch.setattr(training_ui, "DATA_DIR", tmp_path)
+    at = tiny(fresh(), maxiter=2)
+    at.radio(key="train_start").set_value("data").run()
+    assert at.slider(key="train_hidden").disabled
+    train(at)
+    assert not at.exception
+    run = at.session_state["runs"][-1]
+    assert run.network.n_hidden == 9 and run.settings.init.startswith("weights:")

@@ -13,7 +13,7 @@ def clickable_confusion(C):
     Streamlit reports clicks on scatter points but not on heatmap cells, so each cell gets a
     transparent square marker; point_index = 10 * true + predicted.
     """
-    fig = charts.confusion_heatmap(C)
+    fig = charts.confusion_heatmap(C, title=None)
     fig.update_traces(hoverinfo="skip", hovertemplate=None, selector=dict(type="heatmap"))
     true, pred = np.divmod(np.arange(C.size), C.shape[1])
     fig.add_trace(go.Scatter(
@@ -21,9 +21,12 @@ def clickable_confusion(C):
         customdata=C.ravel(), name="",
         marker=dict(symbol="square-open", size=34, color="#d62728", line=dict(width=3), opacity=0),
         selected=dict(marker=dict(opacity=1)), unselected=dict(marker=dict(opacity=0)),
-        hovertemplate="true %{y}, predicted %{x}: %{customdata} digits · click to see them",
+        hovertemplate="true %{y}, predicted %{x}: %{customdata} digit(s) · click to see them",
     ))
-    fig.update_layout(clickmode="event+select", dragmode=False)
+    # The markers would stretch the axes and turn them numeric: pin them to the ten digits.
+    fig.update_xaxes(range=[-0.5, 9.5], dtick=1)
+    fig.update_yaxes(range=[9.5, -0.5], autorange=False, dtick=1)
+    fig.update_layout(clickmode="event+select", dragmode=False, margin=dict(t=10))
     return fig
 
 
@@ -38,12 +41,12 @@ def clicked_cell(event):
 
 def digits_with_answers(X, image_shape, y_true, y_pred, proba, indices, cols=8):
     """Digits titled "true 4 → said 9 (0.83)", the number being a3 of the unit it chose."""
-    titles = [f"true {y_true[i]} → said {y_pred[i]} ({proba[i, y_pred[i]]:.2f})" for i in indices]
+    titles = [f"true {y_true[i]} → said {y_pred[i]}<br>({proba[i, y_pred[i]]:.2f})" for i in indices]
     return digit_mosaic(X[indices], image_shape, titles, cols)
 
 
-def digit_mosaic(images, image_shape, titles, cols=8, gap=2, tile_px=92):
-    """Many digits tiled into ONE heatmap with a title over each tile.
+def digit_mosaic(images, image_shape, titles, cols=8, tile_px=150):
+    """Many digits tiled into ONE heatmap, with a (two-line) title over each tile.
 
     One heatmap draws in a few milliseconds; charts.image_grid's one-subplot-per-digit layout
     takes about a second for 24 digits, too slow for a page that reruns on every click.
@@ -52,25 +55,25 @@ def digit_mosaic(images, image_shape, titles, cols=8, gap=2, tile_px=92):
     n = len(images)
     cols = max(1, min(cols, n))
     grid_rows = -(-n // cols)
-    top = 4  # blank pixel rows above each tile, where its title goes
-    tile_h, tile_w = rows_ + top + gap, cols_ + gap
+    top, gap = round(0.45 * rows_), 1 + rows_ // 10  # room for the titles, and between tiles
+    tile_h, tile_w = top + rows_ + gap, cols_ + round(0.35 * cols_)
     z = np.full((grid_rows * tile_h, cols * tile_w), np.nan)
     hover = np.full(z.shape, "", dtype=object)
     notes = []
-    for k, (img, title) in enumerate(zip(images, titles)):
+    for k, (img, title) in enumerate(zip(images, titles, strict=True)):
         r, c = divmod(k, cols)
         y0, x0 = r * tile_h + top, c * tile_w
         z[y0:y0 + rows_, x0:x0 + cols_] = np.reshape(img, image_shape)
-        hover[y0:y0 + rows_, x0:x0 + cols_] = title
-        notes.append(dict(x=x0 + (cols_ - 1) / 2, y=y0 - 1, text=title, showarrow=False,
+        hover[y0:y0 + rows_, x0:x0 + cols_] = title.replace("<br>", " ")
+        notes.append(dict(x=x0 + (cols_ - 1) / 2, y=y0 - 0.5, text=title, showarrow=False,
                           yanchor="bottom", font=dict(size=11)))
     fig = go.Figure(go.Heatmap(z=z, customdata=hover, colorscale=charts.GREY, zmin=0, zmax=1,
-                             showscale=False, hoverongaps=False,
-                             hovertemplate="%{customdata}<extra></extra>"),
+                               showscale=False, hoverongaps=False,
+                               hovertemplate="%{customdata}<extra></extra>"),
                     layout=dict(annotations=notes))
     fig.update_yaxes(autorange="reversed", scaleanchor="x", visible=False)
     fig.update_xaxes(visible=False, constrain="domain")
-    fig.update_layout(height=grid_rows * tile_px + 20, margin=dict(l=0, r=0, t=10, b=0),
+    fig.update_layout(height=grid_rows * tile_px + 10, margin=dict(l=0, r=0, t=0, b=0),
                       plot_bgcolor="rgba(0,0,0,0)")
     return fig
 
@@ -87,7 +90,8 @@ def runs_chart(rows):
         ))
     low = min([r["validation"] for r in rows] + [r["train"] for r in rows])
     fig.update_layout(barmode="group", height=300, margin=dict(l=50, r=10, t=40, b=40),
-                      title="Accuracy per run", xaxis_title="run", yaxis_title="accuracy (%)",
+                      title="Accuracy per run", xaxis=dict(title="run", type="category"),
+                      yaxis_title="accuracy (%)",
                       yaxis_range=[max(0, low - 5), 100.5], legend=dict(orientation="h", y=1.12))
     return fig
 
@@ -105,5 +109,5 @@ def live_cost_figure(columns, maxiter):
                     xaxis=dict(title=dict(text="iteration"), range=[0, maxiter + 1]),
                     yaxis=dict(title=dict(text="cost J")),
                     yaxis2=dict(title=dict(text="gradient norm"), type="log", overlaying="y",
-                                side="right", showgrid=False)),
+                                side="right", showgrid=False, tickformat=".1g")),
     )

@@ -4,8 +4,9 @@ watch and stop.
 How a training run works
 1. The Train button starts a worker thread that calls state.cached_train(settings, _init,
    _on_step). The page's own script thread stays free to draw.
-2. After every iteration the worker's _on_step keeps the step (and the network reached) in the
-   job, which lives in st.session_state["train_job"], and tells nn_core.train whether to stop.
+2. After every iteration the worker's _on_step appends the step to the job, which lives in
+   st.session_state["train_job"], and tells nn_core.train whether to stop (True keeps the
+   weights reached so far).
 3. The script thread polls the job every 0.25 s and redraws the progress bar and the cost curve.
    Those redraws are its only Streamlit calls, and Streamlit interrupts a script at its next call
    when the user clicks anything (Stop included): the `finally` then asks the worker to stop.
@@ -27,9 +28,7 @@ import nn_core
 from nn_core.seed_files import read_seed_weights
 
 from . import figs_train, state
-from .settings import (
-    DEFAULT, FIELD_NAMES, HIDDEN_MAX, LR_MAX, MAXITER_MAX, SEED_MAX, from_query, to_query,
-)
+from .settings import DEFAULT, FIELD_NAMES, HIDDEN_MAX, LR_MAX, MAXITER_MAX, SEED_MAX, from_query, to_query
 
 LAMBDAS = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
 KEYS = {"dataset": "train_dataset", "hidden": "train_hidden", "lambd": "train_lambd",
@@ -74,6 +73,8 @@ def settings_ui(start):
     c1, c2 = st.columns(2)
     lam_key = KEYS["lambd"]
     options = sorted(set(LAMBDAS) | {float(st.session_state[lam_key])})
+    if fixed_hidden is not None:  # show the size that will be used
+        st.session_state[KEYS["hidden"]] = min(fixed_hidden, HIDDEN_MAX)
     with c1:
         hidden = st.slider("hidden units", 1, HIDDEN_MAX, key=KEYS["hidden"],
                            disabled=fixed_hidden is not None,
@@ -165,7 +166,6 @@ class TrainingJob:
     def __init__(self, settings, init=None):
         self.settings, self.init = settings, init
         self.steps = []  # nn_core Steps, appended by the worker after every iteration
-        self.latest = None  # (step, network) reached so far
         self.stop = threading.Event()
         self.result = None
         self.error = None
@@ -178,7 +178,6 @@ class TrainingJob:
 
     def _on_step(self, step, network):
         self.steps.append(step)
-        self.latest = (step, network)
         return self.stop.is_set()  # True asks nn_core.train to stop and keep these weights
 
     def _work(self):
@@ -191,7 +190,10 @@ class TrainingJob:
 
     @property
     def from_cache(self):
-        return self.result is not None and not self.steps
+        """A finished job whose callback never ran although its result has several iterations:
+        cached_train returned an earlier result. (A run that blew up at its first iteration
+        also has no callbacks, but only one iteration: it is never called a cache hit.)"""
+        return self.result is not None and not self.steps and self.result.n_iterations > 1
 
 
 def run_and_watch(job, bar, curve, every=REDRAW_EVERY):
@@ -267,8 +269,7 @@ def verdict(result, settings, init):
     """What happened in plain words, and what to try."""
     n = result.n_iterations
     if result.diverged:
-        return "error", (f"The cost blew up to NaN or infinity after {n} iterations ({result.message}). "
-                         "Try a learning rate 10 times smaller, or L-BFGS-B, which picks its own steps.")
+        return "error", f"Training went wrong at iteration {n}: {result.message}."  # with advice
     J0 = initial_cost(settings, init)
     if result.final_cost > J0:
         return "error", (f"The cost went up, from {J0:.3f} at the start to {result.final_cost:.3f}: "
