@@ -1,0 +1,118 @@
+"""Many users at once: the shared default model is never changed, the caches stay bounded, ten
+sessions training and predicting at the same time each get their own results, and a prediction
+stays quick while another session trains.
+
+The concurrent sessions are AppTests in threads (benchmarks/load_test.py, run here small); the
+figures are printed (pytest -s shows them).
+"""
+
+import re
+
+import numpy as np
+import pytest
+from conftest import ROOT
+from streamlit.testing.v1 import AppTest
+
+from benchmarks import load_test
+from ui import state
+from ui.settings import Settings
+
+PAGES = ROOT / "pages"
+
+
+@pytest.fixture(scope="module")
+def default_before():
+    """The shared default model and a copy of everything about it, taken before any page runs."""
+    result = state.default_result()
+    net = result.network
+    return result, net, net.W1.copy(), net.W2.copy(), len(result.history), result.message
+
+
+def assert_default_unchanged(default_before):
+    result, net, W1, W2, n_steps, message = default_before
+    assert state.default_result() is result and result.network is net
+    assert np.array_equal(net.W1, W1) and np.array_equal(net.W2, W2)
+    assert not net.W1.flags.writeable and not net.W2.flags.writeable
+    assert len(result.history) == n_steps and result.message == message
+    assert state.default_run().result is result
+
+
+def no_exception(at):
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_pages_that_draw_and_train_never_change_the_shared_default_model(default_before):
+    # Train: a run of its own (it starts from random weights, never from the shared model).
+    at = AppTest.from_file(str(PAGES / "2_Train.py"), default_timeout=120)
+    at.session_state["train_hidden"], at.session_state["train_maxiter"] = 4, 2
+    no_exception(at.run().button(key="train_go").click().run())
+    # Draw: predict a drawing with the default model, then retrain it on "my digits".
+    rgba = load_test.drawing_rgba()
+    at = AppTest.from_file(str(PAGES / "4_Draw_and_predict.py"), default_timeout=120)
+    at.session_state["draw_canvas_0"] = load_test.canvas_value(rgba)
+    at.session_state["my_digits"] = [{"id": 1, "x": np.full(400, 0.3), "label": 7, "shape": (20, 20)}]
+    at.session_state["draw_maxiter"] = 1
+    no_exception(at.run())
+    assert load_test.shown_answer(at) is not None
+    no_exception(at.button(key="draw_retrain").click().run())
+    retrained = at.session_state["runs"][-1]
+    assert retrained.note == "with my digits" and retrained.network is not default_before[1]
+    # The pages that look inside the default model, and grade it.
+    for page in ("3_Hidden_units.py", "6_Inside_the_network.py", "7_Grade_weights.py"):
+        no_exception(AppTest.from_file(str(PAGES / page), default_timeout=120).run())
+    assert_default_unchanged(default_before)
+
+
+def test_a_page_that_tried_to_change_the_shared_model_would_fail_loudly(default_before):
+    net = default_before[1]
+    with pytest.raises(ValueError, match="read-only"):
+        net.W1[0, 0] = 1.0
+    assert_default_unchanged(default_before)
+
+
+def test_the_trained_model_cache_is_bounded():
+    info = state.cached_train._info
+    assert info.max_entries == 64 and 0 < info.ttl <= 24 * 3600
+    # Fill it beyond its bound with tiny models (1 hidden unit, 1 iteration, 8x8 digits).
+    for seed in range(info.max_entries + 8):
+        state.cached_train(Settings(dataset="sklearn-8x8", hidden=1, maxiter=1, seed=5000 + seed))
+    from streamlit.runtime.caching.cache_resource_api import _resource_caches
+
+    caches = [c for by_key in _resource_caches._function_caches.values()
+              for key, c in by_key.items() if key == state.cached_train._function_key]
+    assert caches and all(len(c._mem_cache) <= info.max_entries for c in caches)
+    # The newest is still there (an instant hit), the oldest was dropped.
+    newest = Settings(dataset="sklearn-8x8", hidden=1, maxiter=1, seed=5000 + info.max_entries + 7)
+    assert state.cached_train(newest) is state.cached_train(newest)
+
+
+def test_every_cache_of_the_app_has_a_bound():
+    # A cache with arguments grows with every new argument: each needs max_entries (or a ttl).
+    # Argument-less ones (the default model and its run) hold a single entry.
+    for path in [*sorted((ROOT / "ui").glob("*.py")), *sorted(PAGES.glob("*.py")), ROOT / "app.py"]:
+        text = path.read_text()
+        for match in re.finditer(r"@st\.(cache_data|cache_resource)(\((?P<opts>[^)]*)\))?\s*\n"
+                                 r"def (?P<name>\w+)\((?P<params>[^)]*)\)", text):
+            bounded = "max_entries" in (match["opts"] or "") or "ttl" in (match["opts"] or "")
+            assert bounded or not match["params"].strip(), f"{path.name}: {match['name']} is unbounded"
+
+
+def test_ten_sessions_training_and_predicting_at_once_each_get_their_own_results(capsys):
+    sessions, wall, memory = load_test.run_sessions(n=10, dataset="sklearn-8x8", maxiter=2)
+    report = load_test.describe(sessions, wall, memory)
+    with capsys.disabled():
+        print("\n" + report)
+    assert all(s.ok for s in sessions), report
+    assert len({s.settings for s in sessions}) == 10  # different settings...
+    assert len({s.run_id for s in sessions}) == 10  # ...and a run of its own each
+    assert memory.peak_mb - memory.start_mb < 1500  # MB: ten sessions fit a small server
+
+
+def test_a_drawing_is_predicted_in_well_under_a_second_while_another_session_trains(capsys):
+    figures = load_test.latency_under_training(predictions=15, page_runs=2)
+    with capsys.disabled():
+        print("\n" + load_test.describe_latency(figures))
+    assert figures["training_iterations_meanwhile"] >= 1  # it really was training meanwhile
+    assert max(figures["busy_core"]) < 1.0  # seconds: prepare_drawing + predict_proba
+    assert max(figures["busy_page"]) < 10.0  # the whole page, every chart included (AppTest)
