@@ -56,7 +56,7 @@ seed = st.session_state.get("explorer_grid_seed", 0)
 left.caption(f"Random draw number {seed} (seeded: the same draw number shows the same digits).")
 sel = sample_indices(m, n * n, seed=seed)
 right.plotly_chart(
-    fx.image_mosaic(ds.X[sel], shape, cols=n, titles=[f"{ds.y[i]}" for i in sel], ids=sel,
+    charts.image_grid(ds.X[sel], shape, cols=n, titles=[f"{ds.y[i]}" for i in sel], ids=sel,
                     id_prefix="example #", px_per_row=max(60, 480 // n)),
     width="stretch", key="explorer_grid")
 
@@ -94,7 +94,7 @@ g1, g2 = st.columns(2)
 g1.plotly_chart(fx.count_bars(class_counts(ds.y)), width="stretch", key="explorer_counts")
 g2.plotly_chart(fx.pixel_hist(*pixel_histogram(ds.X, bins=20)), width="stretch",
                 key="explorer_pixels")
-st.plotly_chart(fx.image_mosaic(np.nan_to_num(class_means(ds.X, ds.y)), shape, cols=10,
+st.plotly_chart(charts.image_grid(np.nan_to_num(class_means(ds.X, ds.y)), shape, cols=10,
                                 titles=[f"mean {d}" for d in range(10)], id_prefix="mean digit ",
                                 px_per_row=130),
                 width="stretch", key="explorer_means")

@@ -25,27 +25,61 @@ def digit_image(pixels, image_shape, title=None, height=280, zmin=0.0, zmax=1.0,
     return fig
 
 
-def image_grid(images, image_shape, titles=None, cols=None, zmin=0.0, zmax=1.0,
-               colorscale=GREY, height_per_row=90, showscale=False):
-    """Many images (rows of a matrix) in a grid of small heatmaps, each with an optional title."""
-    images = np.asarray(images, dtype=float)
-    n = len(images)
-    cols = cols or max(1, math.ceil(math.sqrt(n)))
-    rows = max(1, math.ceil(n / cols))
-    fig = make_subplots(rows=rows, cols=cols, subplot_titles=titles,
-                        horizontal_spacing=0.01, vertical_spacing=0.04 if titles else 0.01)
+def image_grid(images, image_shape, cols=None, titles=None, zmin=0.0, zmax=1.0,
+                 colorscale=GREY, ids=None, id_prefix="#", value_name="pixel",
+                 clickable=False, highlight=None, px_per_row=90, gap_colour="white",
+                 showscale=False, title_lines=1):
+    """Many images tiled into ONE heatmap, as the tutorial's displayData tiles them.
+
+    One trace instead of one subplot per image keeps even 400 images fast. Titles are
+    text above each tile; hover shows id_prefix + the tile's id (ids, default 0..k-1) and
+    the value. With clickable=True an almost invisible marker sits on each tile
+    (customdata = the tile's id), so st.plotly_chart(on_select="rerun",
+    selection_mode="points") reports a click on a tile; highlight frames the tile with that id.
+    """
+    images = np.asarray(images, dtype=np.float32).reshape(len(images), *image_shape)
+    k, (r, c) = len(images), image_shape
+    ids = np.arange(k) if ids is None else np.asarray(ids, dtype=np.int64)
+    cols = int(cols or max(1, math.ceil(math.sqrt(k))))
+    rows = max(1, math.ceil(k / cols))
+    pad = max(1, round(r / 10))
+    top = max(pad, round(r * 0.4 * title_lines)) if titles else pad  # room for a title above each tile
+    th, tw = r + top, c + pad  # one tile's height and width in pixels, with its gap
+    z = np.full((rows * th, cols * tw + pad), np.nan, dtype=np.float32)
+    owner = np.full(z.shape, -1, dtype=np.int32)
+    centres = []
     for i, img in enumerate(images):
-        r, c = divmod(i, cols)
-        fig.add_trace(go.Heatmap(
-            z=img.reshape(image_shape), colorscale=colorscale, zmin=zmin, zmax=zmax,
-            showscale=showscale and i == 0, coloraxis=None,
-            name=titles[i] if titles else f"#{i}",
-            hovertemplate=(titles[i] if titles else f"#{i}") + ": %{z:.2f}<extra></extra>",
-        ), row=r + 1, col=c + 1)
-    fig.update_yaxes(autorange="reversed", showticklabels=False, scaleanchor=None)
-    fig.update_xaxes(showticklabels=False)
-    fig.update_annotations(font_size=11)
-    fig.update_layout(height=max(160, rows * height_per_row + 40), margin=dict(l=5, r=5, t=30, b=5))
+        y0, x0 = divmod(i, cols)
+        y0, x0 = y0 * th + top, x0 * tw + pad
+        z[y0:y0 + r, x0:x0 + c] = img
+        owner[y0:y0 + r, x0:x0 + c] = ids[i]
+        centres.append((x0 + (c - 1) / 2, y0 + (r - 1) / 2, y0 - top / 2 - 0.5))
+    fig = go.Figure(go.Heatmap(
+        z=z, colorscale=colorscale, zmin=zmin, zmax=zmax, showscale=showscale, customdata=owner,
+        hoverongaps=False, colorbar=dict(thickness=12, len=0.8),
+        hovertemplate=id_prefix + "%{customdata}: " + value_name + " %{z:.2f}<extra></extra>",
+    ))
+    xs, ys, ts = (list(v) for v in zip(*centres, strict=True))  # plain lists: small, and readable in tests
+    if titles:
+        fig.add_trace(go.Scatter(x=xs, y=ts, mode="text", text=list(titles), hoverinfo="skip",
+                                 textfont=dict(size=12), showlegend=False))
+    if clickable:
+        fig.add_trace(go.Scatter(
+            x=xs, y=ys, mode="markers", customdata=ids.tolist(), showlegend=False,
+            hovertemplate=id_prefix + "%{customdata} (click for details)<extra></extra>",
+            marker=dict(size=max(8, px_per_row * 0.6), symbol="square", opacity=0.01),
+            # Keep the markers invisible after a click (plotly restyles selected points).
+            selected=dict(marker=dict(opacity=0.01)), unselected=dict(marker=dict(opacity=0.01)),
+        ))
+    if highlight is not None and highlight in ids:
+        x, y, _ = centres[int(np.flatnonzero(ids == highlight)[0])]
+        fig.add_shape(type="rect", x0=x - c / 2 - pad / 2, x1=x + c / 2 + pad / 2,
+                      y0=y - r / 2 - pad / 2, y1=y + r / 2 + pad / 2,
+                      line=dict(color="#ffd700", width=3))
+    fig.update_xaxes(visible=False, range=[-0.5, z.shape[1] - 0.5], constrain="domain")
+    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x", constrain="domain")
+    fig.update_layout(height=int(rows * px_per_row + 20), margin=dict(l=5, r=5, t=10, b=5),
+                      plot_bgcolor=gap_colour, dragmode=False, clickmode="event+select")
     return fig
 
 
@@ -55,7 +89,7 @@ def weight_grid(W1, image_shape, cols=None, titles=None):
     limit = float(np.abs(W).max()) or 1.0
     titles = titles or [f"unit {j}" for j in range(len(W))]
     return image_grid(W, image_shape, titles=titles, cols=cols, zmin=-limit, zmax=limit,
-                      colorscale=DIVERGING, showscale=True)
+                      colorscale=DIVERGING, showscale=True, value_name="weight")
 
 
 def probability_bars(p, title="What the network says", highlight=None):
@@ -81,7 +115,7 @@ def cost_curve(columns, title="Cost J while training"):
                              mode="lines", line=dict(dash="dot")), secondary_y=True)
     fig.update_xaxes(title_text="iteration")
     fig.update_yaxes(title_text="cost J", secondary_y=False)
-    fig.update_yaxes(title_text="gradient norm", type="log", secondary_y=True)
+    fig.update_yaxes(title_text="gradient norm", type="log", tickformat=".1g", secondary_y=True)
     fig.update_layout(title=title, height=320, margin=dict(l=50, r=50, t=40, b=40),
                       legend=dict(orientation="h", y=-0.25))
     return fig

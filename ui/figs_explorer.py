@@ -9,7 +9,6 @@ DataFormatError, leaves everything as it was and keeps the message to show.
 
 import dataclasses
 import hashlib
-import math
 from pathlib import Path
 
 import numpy as np
@@ -83,64 +82,6 @@ def data_dir_files():
 
 
 # --- figures ------------------------------------------------------------------------------
-
-def image_mosaic(images, image_shape, cols=None, titles=None, zmin=0.0, zmax=1.0,
-                 colorscale=charts.GREY, ids=None, id_prefix="#", value_name="pixel",
-                 clickable=False, highlight=None, px_per_row=90, gap_colour="white",
-                 showscale=False):
-    """Many images tiled into ONE heatmap, as the tutorial's displayData tiles them.
-
-    One trace instead of one subplot per image keeps even 400 images fast. Titles are
-    text above each tile; hover shows id_prefix + the tile's id (ids, default 0..k-1) and
-    the value. With clickable=True an almost invisible marker sits on each tile
-    (customdata = the tile's id), so st.plotly_chart(on_select="rerun",
-    selection_mode="points") reports a click on a tile; highlight frames the tile with that id.
-    """
-    images = np.asarray(images, dtype=np.float32).reshape(len(images), *image_shape)
-    k, (r, c) = len(images), image_shape
-    ids = np.arange(k) if ids is None else np.asarray(ids, dtype=np.int64)
-    cols = int(cols or max(1, math.ceil(math.sqrt(k))))
-    rows = max(1, math.ceil(k / cols))
-    pad = max(1, round(r / 10))
-    top = max(pad, round(r * 0.4)) if titles else pad  # room for a title above each tile
-    th, tw = r + top, c + pad  # one tile's height and width in pixels, with its gap
-    z = np.full((rows * th, cols * tw + pad), np.nan, dtype=np.float32)
-    owner = np.full(z.shape, -1, dtype=np.int32)
-    centres = []
-    for i, img in enumerate(images):
-        y0, x0 = divmod(i, cols)
-        y0, x0 = y0 * th + top, x0 * tw + pad
-        z[y0:y0 + r, x0:x0 + c] = img
-        owner[y0:y0 + r, x0:x0 + c] = ids[i]
-        centres.append((x0 + (c - 1) / 2, y0 + (r - 1) / 2, y0 - top / 2 - 0.5))
-    fig = go.Figure(go.Heatmap(
-        z=z, colorscale=colorscale, zmin=zmin, zmax=zmax, showscale=showscale, customdata=owner,
-        hoverongaps=False, colorbar=dict(thickness=12, len=0.8),
-        hovertemplate=id_prefix + "%{customdata}: " + value_name + " %{z:.2f}<extra></extra>",
-    ))
-    xs, ys, ts = (list(v) for v in zip(*centres, strict=True))  # plain lists: small, and readable in tests
-    if titles:
-        fig.add_trace(go.Scatter(x=xs, y=ts, mode="text", text=list(titles), hoverinfo="skip",
-                                 textfont=dict(size=12), showlegend=False))
-    if clickable:
-        fig.add_trace(go.Scatter(
-            x=xs, y=ys, mode="markers", customdata=ids.tolist(), showlegend=False,
-            hovertemplate=id_prefix + "%{customdata} (click for details)<extra></extra>",
-            marker=dict(size=max(8, px_per_row * 0.6), symbol="square", opacity=0.01),
-            # Keep the markers invisible after a click (plotly restyles selected points).
-            selected=dict(marker=dict(opacity=0.01)), unselected=dict(marker=dict(opacity=0.01)),
-        ))
-    if highlight is not None and highlight in ids:
-        x, y, _ = centres[int(np.flatnonzero(ids == highlight)[0])]
-        fig.add_shape(type="rect", x0=x - c / 2 - pad / 2, x1=x + c / 2 + pad / 2,
-                      y0=y - r / 2 - pad / 2, y1=y + r / 2 + pad / 2,
-                      line=dict(color="#ffd700", width=3))
-    fig.update_xaxes(visible=False, range=[-0.5, z.shape[1] - 0.5], constrain="domain")
-    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x", constrain="domain")
-    fig.update_layout(height=int(rows * px_per_row + 20), margin=dict(l=5, r=5, t=10, b=5),
-                      plot_bgcolor=gap_colour, dragmode=False, clickmode="event+select")
-    return fig
-
 
 def count_bars(counts):
     fig = go.Figure(go.Bar(x=[str(d) for d in range(len(counts))], y=counts,

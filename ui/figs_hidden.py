@@ -10,7 +10,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from . import charts
-from .figs_explorer import image_mosaic
+
 
 PAGE_SIZE = 100  # weight images per grid page: 10 x 10 stays readable, 400 would not
 
@@ -31,7 +31,7 @@ def pages(n_hidden, size=PAGE_SIZE):
 def weight_mosaic(W1, image_shape, units, limit, selected=None):
     """Rows `units` of W1 (bias dropped) as clickable images on one scale -limit..limit."""
     cols = max(1, math.ceil(math.sqrt(len(units))))
-    return image_mosaic(
+    return charts.image_grid(
         np.asarray(W1)[units, 1:], image_shape, cols=cols, zmin=-limit, zmax=limit,
         colorscale=charts.DIVERGING, ids=list(units), id_prefix="unit ", value_name="weight",
         clickable=True, highlight=selected, px_per_row=max(40, min(100, 500 // cols)),
@@ -75,7 +75,7 @@ def activation_bars(mean_a2, unit):
 def top_images(X, y, a, indices, image_shape):
     """The examples that excite the unit most, titled with label and activation."""
     titles = [f"{y[i]} · {a[i]:.2f}" for i in indices]
-    return image_mosaic(X[indices], image_shape, cols=6, titles=titles, ids=list(indices),
+    return charts.image_grid(X[indices], image_shape, cols=6, titles=titles, ids=list(indices),
                         id_prefix="training example #", px_per_row=105)
 
 

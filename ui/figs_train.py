@@ -45,38 +45,10 @@ def digits_with_answers(X, image_shape, y_true, y_pred, proba, indices, cols=8):
     return digit_mosaic(X[indices], image_shape, titles, cols)
 
 
-def digit_mosaic(images, image_shape, titles, cols=8, tile_px=150):
-    """Many digits tiled into ONE heatmap, with a (two-line) title over each tile.
-
-    One heatmap draws in a few milliseconds; charts.image_grid's one-subplot-per-digit layout
-    takes about a second for 24 digits, too slow for a page that reruns on every click.
-    """
-    rows_, cols_ = image_shape
-    n = len(images)
-    cols = max(1, min(cols, n))
-    grid_rows = -(-n // cols)
-    top, gap = round(0.45 * rows_), 1 + rows_ // 10  # room for the titles, and between tiles
-    tile_h, tile_w = top + rows_ + gap, cols_ + round(0.35 * cols_)
-    z = np.full((grid_rows * tile_h, cols * tile_w), np.nan)
-    hover = np.full(z.shape, "", dtype=object)
-    notes = []
-    for k, (img, title) in enumerate(zip(images, titles, strict=True)):
-        r, c = divmod(k, cols)
-        y0, x0 = r * tile_h + top, c * tile_w
-        z[y0:y0 + rows_, x0:x0 + cols_] = np.reshape(img, image_shape)
-        hover[y0:y0 + rows_, x0:x0 + cols_] = title.replace("<br>", " ")
-        notes.append(dict(x=x0 + (cols_ - 1) / 2, y=y0 - 0.5, text=title, showarrow=False,
-                          yanchor="bottom", font=dict(size=11)))
-    fig = go.Figure(go.Heatmap(z=z, customdata=hover, colorscale=charts.GREY, zmin=0, zmax=1,
-                               showscale=False, hoverongaps=False,
-                               hovertemplate="%{customdata}<extra></extra>"),
-                    layout=dict(annotations=notes))
-    fig.update_yaxes(autorange="reversed", scaleanchor="x", visible=False)
-    fig.update_xaxes(visible=False, constrain="domain")
-    fig.update_layout(height=grid_rows * tile_px + 10, margin=dict(l=0, r=0, t=0, b=0),
-                      plot_bgcolor="rgba(0,0,0,0)")
-    return fig
-
+def digit_mosaic(images, image_shape, titles, cols=8):
+    """Digits in one tiled heatmap with a two-line title over each (charts.image_grid)."""
+    return charts.image_grid(images, image_shape, titles=titles, cols=min(cols, len(images)),
+                             title_lines=2, px_per_row=150)
 
 def runs_chart(rows):
     """Train and validation accuracy of every run side by side; a large gap means overfitting."""
