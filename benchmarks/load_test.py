@@ -116,11 +116,21 @@ def apptests_in_threads():
     None when it ends, so one session's clean-up pulled the runtime away from another session's
     running script ("Runtime hasn't been created!"). A real server has one Runtime for all
     sessions; while this is active, a missing runtime falls back to the latest mock instead.
+    Likewise a server compiles each page once, under its one ScriptCache's lock, while every
+    AppTest run has a ScriptCache of its own: concurrent compiles then hit a CPython 3.11 bug
+    ("AST constructor recursion depth mismatch", python/cpython#106905), so compiling is
+    serialised here as on the server.
     """
     from streamlit.runtime.runtime import Runtime
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
 
     saved = Runtime.__dict__["instance"], Runtime.__dict__["exists"]
+    get_bytecode, compiling = ScriptCache.get_bytecode, threading.Lock()
     latest = {}
+
+    def get_bytecode_serialised(self, script_path):
+        with compiling:
+            return get_bytecode(self, script_path)
 
     def current(cls):
         if cls._instance is not None:
@@ -129,10 +139,12 @@ def apptests_in_threads():
 
     Runtime.instance = classmethod(lambda cls: current(cls) or saved[0].__func__(cls))
     Runtime.exists = classmethod(lambda cls: current(cls) is not None)
+    ScriptCache.get_bytecode = get_bytecode_serialised
     try:
         yield
     finally:
         Runtime.instance, Runtime.exists = saved
+        ScriptCache.get_bytecode = get_bytecode
 
 
 # --- one session ------------------------------------------------------------------------------------

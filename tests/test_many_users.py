@@ -7,6 +7,7 @@ figures are printed (pytest -s shows them).
 """
 
 import re
+import time
 
 import numpy as np
 import pytest
@@ -116,3 +117,87 @@ def test_a_drawing_is_predicted_in_well_under_a_second_while_another_session_tra
     assert figures["training_iterations_meanwhile"] >= 1  # it really was training meanwhile
     assert max(figures["busy_core"]) < 1.0  # seconds: prepare_drawing + predict_proba
     assert max(figures["busy_page"]) < 10.0  # the whole page, every chart included (AppTest)
+
+
+# --- nothing lost -------------------------------------------------------------------------------
+
+def app(page="pages/2_Train.py"):
+    """The whole app in one session, opened at `page`: pages switched as in the sidebar share
+    the session state."""
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).switch_page(page)
+
+
+def train_on_page(at, hidden, maxiter=2):
+    at.slider(key="train_hidden").set_value(hidden)
+    at.slider(key="train_maxiter").set_value(maxiter)
+    no_exception(at.run().button(key="train_go").click().run())
+    return at.session_state["runs"][-1]
+
+
+def test_runs_and_knobs_survive_page_switches_and_reruns():
+    at = no_exception(app().run())
+    first, second = train_on_page(at, 4), train_on_page(at, 6, maxiter=3)
+    runs = list(at.session_state["runs"])
+    assert [r.settings.hidden for r in runs] == [4, 6] and at.session_state["active_run_id"] == second.id
+    for page in ("pages/4_Draw_and_predict.py", "pages/3_Hidden_units.py", "app.py"):
+        no_exception(at.switch_page(page).run())
+        assert at.session_state["runs"] == runs and at.session_state["active_run_id"] == second.id
+        if page.startswith("pages/4"):
+            assert any(second.label in c.value for c in at.caption)  # the Draw page uses it
+    no_exception(at.switch_page("pages/2_Train.py").run())
+    for _ in range(3):
+        no_exception(at.run())  # reruns
+    assert at.session_state["runs"] == runs and runs[0] is first
+    assert at.slider(key="train_hidden").value == 6 and at.slider(key="train_maxiter").value == 3
+    assert any(second.label in m.value for m in at.markdown)  # still the active model
+    assert list(at.dataframe[0].value["run"]) == [0, first.id, second.id]  # the history table
+
+
+def test_a_stopped_run_is_kept_even_after_a_visit_to_another_page():
+    from ui import training_ui
+
+    at = no_exception(app().run())
+    earlier = train_on_page(at, 4)
+    # The user pressed Train (a long run), then left for the Draw page: the interrupted script's
+    # `finally` asks the worker to stop; the job is left in the session.
+    job = training_ui.TrainingJob(Settings(dataset="sklearn-8x8", hidden=5, maxiter=1000, seed=777))
+    job.thread.start()
+    while len(job.steps) < 3 and job.thread.is_alive():
+        time.sleep(0.01)
+    job.stop.set()
+    at.session_state["train_job"] = job
+    no_exception(at.switch_page("pages/4_Draw_and_predict.py").run())
+    assert at.session_state["active_run_id"] == earlier.id  # nothing half-done was made active
+    no_exception(at.switch_page("pages/2_Train.py").run())
+    partial = at.session_state["runs"][-1]
+    assert partial.settings.maxiter == 1000 and partial.result.stopped
+    assert 3 <= partial.result.n_iterations < 1000 and at.session_state["active_run_id"] == partial.id
+    assert [r.id for r in at.session_state["runs"]] == [earlier.id, partial.id]
+
+
+def test_every_trained_model_can_be_downloaded(monkeypatch):
+    from streamlit.runtime import memory_media_file_storage as media
+
+    served = {}  # file id -> bytes, as the download buttons hand them to the media server
+    real = media.MemoryMediaFileStorage.load_and_get_id
+
+    def spy(self, data, mimetype, kind, filename=None):
+        file_id = real(self, data, mimetype, kind, filename)
+        served[file_id] = data
+        return file_id
+
+    monkeypatch.setattr(media.MemoryMediaFileStorage, "load_and_get_id", spy)
+    from nn_core.seed_files import read_npz, read_seed_weights
+
+    at = no_exception(app().run())
+    runs = [state.default_run(), train_on_page(at, 3)]
+    for run in runs:
+        if at.session_state["active_run_id"] != run.id:
+            at.selectbox(key="train_pick").set_value(run.id)
+            no_exception(at.run().button(key="train_activate").click().run())
+        files = {b.label: served[b.proto.url.rsplit("/", 1)[1].split(".")[0]]
+                 for b in at.get("download_button")}
+        assert set(files) >= {"TrainedW1.in", "TrainedW2.in", "weights (.npz)"}
+        net = read_seed_weights(files["TrainedW1.in"], files["TrainedW2.in"], n_inputs=400)
+        assert net == run.network  # the tutorial's files give back this run's weights, bit for bit
+        assert read_npz(files["weights (.npz)"])["network"] == run.network
