@@ -1,6 +1,5 @@
 """Experiments: six classic questions about the network, each a button, a chart and a lesson."""
 
-from dataclasses import replace
 
 import streamlit as st
 

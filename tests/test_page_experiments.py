@@ -4,9 +4,9 @@ again come from the cache; a λ sweep's model can be made active; Stop keeps the
 had finished; settings nn_core refuses show an error."""
 
 import pytest
+from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
 from nn_core import DataFormatError
 from nn_core import experiments as ex
 
