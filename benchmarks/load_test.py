@@ -28,7 +28,8 @@ import statistics
 import sys
 import threading
 import time
-from contextlib import contextmanager
+import traceback
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -119,10 +120,13 @@ def apptests_in_threads():
     Likewise a server compiles each page once, under its one ScriptCache's lock, while every
     AppTest run has a ScriptCache of its own: concurrent compiles then hit a CPython 3.11 bug
     ("AST constructor recursion depth mismatch", python/cpython#106905), so compiling is
-    serialised here as on the server.
+    serialised here as on the server. And each run patches config.get_option to say "this is
+    a test" and puts the real one back when it ends, under every other thread's feet: here the
+    patch is made once, around all the sessions.
     """
     from streamlit.runtime.runtime import Runtime
     from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+    from streamlit.testing.v1 import app_test
 
     saved = Runtime.__dict__["instance"], Runtime.__dict__["exists"]
     get_bytecode, compiling = ScriptCache.get_bytecode, threading.Lock()
@@ -140,11 +144,15 @@ def apptests_in_threads():
     Runtime.instance = classmethod(lambda cls: current(cls) or saved[0].__func__(cls))
     Runtime.exists = classmethod(lambda cls: current(cls) is not None)
     ScriptCache.get_bytecode = get_bytecode_serialised
+    patch_config = app_test.patch_config_options
+    app_test.patch_config_options = lambda overrides: nullcontext()
     try:
-        yield
+        with patch_config({"global.appTest": True}):
+            yield
     finally:
         Runtime.instance, Runtime.exists = saved
         ScriptCache.get_bytecode = get_bytecode
+        app_test.patch_config_options = patch_config
 
 
 # --- one session ------------------------------------------------------------------------------------
@@ -159,6 +167,7 @@ class Session:
     answer: int = None
     expected_answer: int = None
     validation: str = ""
+    traceback: str = ""
 
     @property
     def ok(self):
@@ -240,6 +249,7 @@ def _guarded(fn, session, *args):
         fn(session, *args)
     except Exception as error:  # noqa: BLE001 - reported per session
         session.problems.append(f"{type(error).__name__}: {error}")
+        session.traceback = traceback.format_exc()
 
 
 # --- prediction latency while another session trains -----------------------------------------------
