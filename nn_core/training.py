@@ -144,15 +144,16 @@ def train(
         theta = np.asarray(theta)
         if state["x"] is None or not np.array_equal(theta, state["x"]):
             fun(theta)  # the optimizer did not leave J(theta) behind: compute it
-        state["theta"] = state["x"]
         step = Step(len(result.history) + 1, state["J"], float(np.linalg.norm(state["g"])),
                     state["evals"], time.perf_counter() - start)
         result.history.append(step)
         # The cost is computed stably, so an overshooting step size shows up as J exploding
         # rather than as NaN: far above where it started means the steps are too long.
+        # The weights kept are the last ones before the blow-up.
         if step.cost > DIVERGENCE_FACTOR * state["J0"]:
             result.diverged = True
             raise _Stop
+        state["theta"] = state["x"]
         if callback is not None and callback(step, Network(*unpack(state["theta"], n, h))):
             result.stopped = True
             raise _Stop

@@ -93,3 +93,14 @@ def test_divergence_is_detected_and_explained(split):
 def test_bad_settings_are_refused(split, kwargs, message):
     with pytest.raises(DataFormatError, match=message):
         train(split.train.X[:20], split.train.y[:20], **kwargs)
+
+
+def test_a_diverged_run_keeps_the_weights_from_before_the_blow_up(split):
+    X, y = split.train.X[:300], split.train.y[:300]
+    start = Network.random(400, 5, seed=0)
+    with np.errstate(all="ignore"):
+        result = train(X, y, hidden_size=5, maxiter=200, lambd=0, method="GD",
+                       learning_rate=1e6, init=start)
+    assert result.diverged
+    # The blow-up came on the first step, so what is kept is the start: still a usable model.
+    assert result.network == start

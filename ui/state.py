@@ -152,9 +152,13 @@ def runs():
 def add_run(run, activate=True):
     history = runs()
     history.append(run)
-    del history[:-MAX_RUNS]
     if activate:
         st.session_state["active_run_id"] = run.id
+    # Drop the oldest runs beyond MAX_RUNS, but never the active one.
+    active = st.session_state.get("active_run_id")
+    while len(history) > MAX_RUNS:
+        oldest = next(r for r in history if r.id != active)
+        history.remove(oldest)
     return run
 
 

@@ -1,0 +1,18 @@
+"""ui.state's run history: bounded per session, but the active run is never dropped."""
+
+from types import SimpleNamespace
+
+import streamlit as st
+
+from ui import state
+
+
+def test_history_is_bounded_and_keeps_the_active_run():
+    st.session_state["runs"] = []
+    for i in range(state.MAX_RUNS + 10):
+        state.add_run(SimpleNamespace(id=i), activate=(i == 0))
+    ids = [r.id for r in state.runs()]
+    assert len(ids) == state.MAX_RUNS
+    assert st.session_state["active_run_id"] == 0 and 0 in ids
+    assert ids[-1] == state.MAX_RUNS + 9  # the newest runs are the ones kept
+    assert ids[1] == 11
