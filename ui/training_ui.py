@@ -127,6 +127,12 @@ def mirror_in_url(settings):
 
 # --- start weights -----------------------------------------------------------------------------
 
+@st.cache_data(max_entries=4, show_spinner="Reading your weights…")
+def _parse_weights(w1_bytes, w2_bytes, n_inputs):
+    """Parsed once per file content: a 50 MB W1.in is not read again on every rerun."""
+    return read_seed_weights(w1_bytes, w2_bytes, n_inputs=n_inputs)
+
+
 def start_weights_ui(n_inputs):
     """Where training starts: random weights, uploaded W1.in/W2.in, or data/W1.in & W2.in.
 
@@ -146,10 +152,11 @@ def start_weights_ui(n_inputs):
         if w1 is None or w2 is None:
             st.info("Upload both W1.in and W2.in (comma-separated, bias column first).")
             return None, None
+        w1, w2 = w1.getvalue(), w2.getvalue()
     else:
-        w1, w2 = DATA_DIR / "W1.in", DATA_DIR / "W2.in"
+        w1, w2 = (DATA_DIR / "W1.in").read_bytes(), (DATA_DIR / "W2.in").read_bytes()
     try:
-        net = read_seed_weights(w1, w2, n_inputs=n_inputs)
+        net = _parse_weights(w1, w2, n_inputs)
     except nn_core.DataFormatError as error:
         st.error(f"These start weights do not fit: {error}")
         return None, None
