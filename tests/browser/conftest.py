@@ -1,0 +1,143 @@
+"""Fixtures for the real-browser tests: a live `streamlit run app.py` and headless Chromium.
+
+How it works
+1. `server` starts the app as a child process on a free 127.0.0.1 port and waits for
+   /_stcore/health; at the end it stops exactly that process. One server for the whole session.
+2. `browser` launches Debian's Chromium (/usr/bin/chromium) through Playwright, once per session,
+   and `context` opens one browser context (so the app's JavaScript is fetched once).
+   Without Chromium the tests skip locally with the install command, but fail in CI (CI=true).
+3. `page` opens a new tab (a new Streamlit session) that records console errors, page errors
+   and HTTP responses >= 400; `check_clean(page)` fails the test on any of them or on a
+   Streamlit exception box (browser_driver.py holds that and the other helpers).
+   A failing test leaves a screenshot in test-results/ (git-ignored).
+4. SCREENSHOTS=1 makes `browser_driver.shoot()` save the pages into docs/screenshots/ (see
+   scripts/screenshots.sh); without it no screenshot is taken and the suite stays fast.
+The terminal summary prints the suite's run time and the measured mouse-up-to-answer times.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from browser_driver import TIMINGS, new_context, open_page
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+INSTALL_HINT = "apt-get install -y chromium && pip install -r requirements-dev.txt"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+FAILURES_DIR = ROOT / "test-results"  # git-ignored
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server():
+    TIMINGS["started"] = time.perf_counter()
+    port = _free_port()
+    with socket.socket() as s:
+        assert s.connect_ex(("127.0.0.1", port)) != 0, f"port {port} is already serving something"
+    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+           "--server.address", "127.0.0.1", "--server.port", str(port),
+           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    # The server's output goes to a temporary file (outside the repository), shown on failure.
+    log = tempfile.NamedTemporaryFile("w+", prefix="streamlit-", suffix=".log", delete=False)
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            pass
+        if proc.poll() is not None or time.time() > deadline:
+            proc.kill()
+            log.seek(0)
+            pytest.fail(f"streamlit did not become healthy (exit code {proc.poll()}):\n"
+                        + log.read()[-3000:])
+        time.sleep(0.2)
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    log.close()
+    os.unlink(log.name)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        message = f"Chromium not found at {CHROMIUM}; install it: {INSTALL_HINT}"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.failed_call = report.failed
+
+
+def save_failure(request, pg):
+    if getattr(request.node, "failed_call", False) and not pg.is_closed():
+        FAILURES_DIR.mkdir(exist_ok=True)
+        name = "".join(c if c.isalnum() else "_" for c in request.node.name)
+        try:
+            pg.screenshot(path=str(FAILURES_DIR / f"{name}.png"))
+        except Exception:  # noqa: BLE001 - a failure screenshot must never hide the failure
+            pass
+
+
+@pytest.fixture(scope="session")
+def context(browser):
+    """One browser context for all tests: the app's scripts are downloaded and cached once.
+    Each test still gets its own tab, so its own Streamlit session."""
+    ctx = new_context(browser)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(context, server, request):
+    pg = open_page(context)
+    yield pg
+    save_failure(request, pg)
+    pg.close()
+
+
+def pytest_terminal_summary(terminalreporter):
+    if TIMINGS["started"] is None:
+        return
+    tr = terminalreporter
+    tr.section("browser suite")
+    for label, seconds in TIMINGS["measured"]:
+        tr.write_line(f"{label}: {seconds:.2f} s")
+    tr.write_line(f"browser suite run time (server start to end): "
+                  f"{time.perf_counter() - TIMINGS['started']:.1f} s")

@@ -1,0 +1,67 @@
+"""Draw a digit with the mouse: the network's answer appears within about a second.
+
+The answer is the large number under "The network says" (class "draw-answer" in
+pages/4_Draw_and_predict.py). The time from releasing the mouse to that number showing the
+expected digit is measured, printed, and listed in the terminal summary (the goal is 1 s).
+"""
+
+import time
+
+from browser_driver import (
+    PLOTLY,
+    TIMINGS,
+    alerts,
+    check_clean,
+    click_button,
+    draw,
+    goto,
+    key,
+    shoot,
+    wait_idle,
+)
+
+ANSWER = '[data-testid="stMarkdownContainer"]:has-text("The network says") .draw-answer'
+ANSWER_IS = """d => [...document.querySelectorAll('.draw-answer')].some(e =>
+    e.closest('[data-testid="stMarkdownContainer"]')?.innerText.includes('The network says')
+    && e.innerText.trim() === d)"""
+GOAL_SECONDS = 1.0
+
+# Strokes in canvas pixels (the canvas is 300 x 300).
+ONE = [[(222, 40), (218, 80), (214, 125)]]  # small, vertical, up in the right-hand part
+SEVEN = [[(80, 70), (150, 68), (220, 70), (175, 150), (130, 240)]]  # bar, then down to the left
+
+
+def answer_after(page, strokes, digit, label):
+    """Draw, wait until the answer reads `digit`, and record the seconds since mouse-up."""
+    released = draw(page, strokes)
+    page.wait_for_function(ANSWER_IS, arg=str(digit), timeout=30_000)
+    seconds = time.perf_counter() - released
+    assert seconds < 10, f"the answer took {seconds:.1f} s"  # the goal is 1 s; 10 s is broken
+    TIMINGS["measured"].append((f"draw a {label}: mouse-up to answer", seconds))
+    print(f"\ndraw a {label}: mouse-up to answer {seconds:.2f} s (goal {GOAL_SECONDS:.0f} s)")
+    wait_idle(page)
+    # Read again once the run has ended: the whole page agrees on the answer.
+    assert page.locator(ANSWER).inner_text().strip() == str(digit)
+    return seconds
+
+
+def test_draw_a_one_then_a_seven(page, server):
+    goto(page, server, "/Draw_and_predict")
+    assert page.locator(".draw-answer").count() == 0
+    assert any("Draw a digit" in a for a in alerts(page))
+
+    answer_after(page, ONE, 1, "1 (small, off-centre)")
+    # The preprocessing steps appear as images: drawing, cropped, fitted, centred, input.
+    # (plotly draws in the browser after the run: wait for each chart, do not just look)
+    for name in [f"draw_step{i}" for i in range(5)] + ["draw_probs"]:
+        page.locator(f"{key(name)} {PLOTLY}").wait_for(timeout=15_000)
+    check_clean(page)
+
+    click_button(page, "draw_clear")
+    assert page.locator(".draw-answer").count() == 0
+
+    answer_after(page, SEVEN, 7, "7")
+    for i in range(5):
+        page.locator(f"{key(f'draw_step{i}')} {PLOTLY}").wait_for(timeout=15_000)
+    shoot(page, "04_draw_and_predict")
+    check_clean(page)

@@ -1,0 +1,82 @@
+"""Every page opens from the sidebar, shows its title and draws its main plotly chart.
+
+One browser session walks the sidebar from the home page, as a visitor does: the tests below run
+in order on the same page, each clicking its link from wherever the previous one left off.
+"""
+
+import pytest
+from browser_driver import (
+    CANVAS,
+    PLOTLY,
+    check_clean,
+    click_button,
+    click_nav,
+    goto,
+    key,
+    open_page,
+    rerun_after,
+    shoot,
+)
+
+# (sidebar link, URL path, a word of the page's title, screenshot name)
+PAGES = [
+    ("Data explorer", "/Data_explorer", "data explorer", "01_data_explorer"),
+    ("Train", "/Train", "train", "02_train"),
+    ("Hidden units", "/Hidden_units", "hidden units", "03_hidden_units"),
+    ("Draw and predict", "/Draw_and_predict", "draw", "04_draw_and_predict_empty"),
+    ("Experiments", "/Experiments", "experiments", "05_experiments"),
+    ("Inside the network", "/Inside_the_network", "inside the network", "06_inside_the_network"),
+    ("Grade weights", "/Grade_weights", "grade", "07_grade_weights"),
+]
+
+
+@pytest.fixture(scope="module")
+def visitor(context, server):
+    """One visitor's page, opened on the home page."""
+    pg = open_page(context)
+    goto(pg, server, "/")
+    yield pg
+    pg.close()
+
+
+def title(page):
+    return page.locator("h1").first.inner_text().lower()
+
+
+def test_home_page_shows_title_and_network_diagram(visitor):
+    assert "learn to read" in title(visitor)
+    visitor.locator(PLOTLY).first.wait_for()  # the network diagram (drawn after the run ends)
+    links = visitor.locator('[data-testid="stSidebarNav"] a')
+    assert links.count() == 1 + len(PAGES)
+    shoot(visitor, "00_home")
+    check_clean(visitor)
+
+
+@pytest.mark.parametrize("link, path, word, shot", PAGES, ids=[p[0] for p in PAGES])
+def test_page_opens_from_sidebar(visitor, link, path, word, shot):
+    visitor.problems.clear()
+    seconds = click_nav(visitor, link)
+    print(f"\n{link}: drawn {seconds:.1f} s after the click")
+    assert visitor.url.split("?")[0].endswith(path)
+    visitor.wait_for_function("w => document.querySelector('h1')?.innerText.toLowerCase()"
+                              ".includes(w)", arg=word)
+    if link == "Draw and predict":
+        # Its charts appear once something is drawn (test_draw.py); here: the canvas is ready.
+        visitor.locator(CANVAS).wait_for()
+    elif link == "Experiments":
+        # Its charts appear once an experiment has run: the quickest one (two trainings).
+        visitor.get_by_role("tab", name="Symmetry").click()
+        click_button(visitor, "exp_symmetry_run", timeout=90_000)
+        visitor.locator(f"{key('exp_symmetry_weights')} {PLOTLY}").wait_for()
+    else:
+        visitor.locator(PLOTLY).first.wait_for()  # fails the test if no plotly chart is drawn
+    shoot(visitor, shot)
+    check_clean(visitor)
+
+
+def test_home_link_leads_back(visitor):
+    visitor.problems.clear()
+    rerun_after(visitor, visitor.locator('[data-testid="stSidebarNav"] a').first.click, 90_000)
+    assert "learn to read" in title(visitor)
+    visitor.locator(PLOTLY).first.wait_for()
+    check_clean(visitor)
