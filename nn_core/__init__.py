@@ -4,6 +4,7 @@ This package never imports streamlit or plotly: the dashboard's pages import it
 and draw; scripts and tests use it directly.
 """
 
+from .archives import network_npz_bytes, read_mat, read_npz
 from .cost import cost_and_gradient, one_hot
 from .datasets import DATASETS, Dataset, Split, load_dataset, split_dataset, stratified_subset
 from .drawing import DrawingSteps, drawing_steps, prepare_drawing
@@ -12,10 +13,6 @@ from .gradcheck import GradientCheck, gradient_check
 from .metrics import confusion_matrix, mistakes, per_class_accuracy
 from .network import Activations, Network, sigmoid
 from .seed_files import (
-    MAX_UPLOAD_BYTES,
-    network_npz_bytes,
-    read_mat,
-    read_npz,
     read_seed_data,
     read_seed_weights,
     read_seed_X,
@@ -25,6 +22,7 @@ from .seed_files import (
     write_seed_data,
     write_seed_weights,
 )
+from .sources import MAX_UPLOAD_BYTES
 from .training import METHODS, Step, TrainResult, train
 
 __all__ = [

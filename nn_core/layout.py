@@ -23,9 +23,9 @@ from .datasets import stratified_subset
 from .errors import DataFormatError
 from .network import N_OUTPUTS, Network
 
-# seed_files keeps its readers private; they are the one place that reads (and size-checks) a
-# file or an upload, so the raw arrays come from them rather than from a second parser.
-from .seed_files import _read_bytes, _read_table
+# The raw arrays come from the same readers (and size checks) as every other file or upload.
+from .sources import read_bytes
+from .tables import read_table
 
 PIXELS = {
     "column-major": "W1's pixel columns go column by column (Octave/MATLAB order)",
@@ -105,13 +105,13 @@ def _raw(W1, W2, expected, source, names):
 
 def raw_seed_weights(w1_source, w2_source, source="your W1.in / W2.in"):
     """The tutorial's W1.in / W2.in as found: column-major pixels, W2 rows in class order 1..10."""
-    W1, W2 = _read_table(w1_source, "W1.in"), _read_table(w2_source, "W2.in")
+    W1, W2 = read_table(w1_source, "W1.in"), read_table(w2_source, "W2.in")
     return _raw(W1, W2, TUTORIAL, source, ("W1.in", "W2.in"))
 
 
 def raw_mat_weights(source_file, source="your .mat file"):
     """Theta1 / Theta2 of a Coursera .mat file as found (the tutorial's layout)."""
-    data = _read_bytes(source_file, "the .mat file")
+    data = read_bytes(source_file, "the .mat file")
     try:
         found = scipy.io.loadmat(io.BytesIO(data))
     except Exception as e:  # scipy raises many kinds of error for a damaged file
@@ -122,7 +122,7 @@ def raw_mat_weights(source_file, source="your .mat file"):
 
 def raw_npz_weights(source_file, source="your .npz file"):
     """W1 / W2 of an .npz file as found (the dashboard's layout: row-major, digit order)."""
-    data = _read_bytes(source_file, "the .npz file")
+    data = read_bytes(source_file, "the .npz file")
     try:
         with np.load(io.BytesIO(data), allow_pickle=False) as npz:
             found = {k: npz[k] for k in npz.files}

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import scipy.io
 
-from nn_core import DataFormatError, Network, seed_files
+from nn_core import DataFormatError, Network, sources
 from nn_core.datasets import Dataset
 from nn_core.network import sigmoid
 from nn_core.seed_files import (
@@ -251,7 +251,7 @@ def test_weights_of_the_wrong_shape_are_explained(W1, W2, n_inputs, message):
 
 
 def test_files_over_the_size_limit_are_refused_before_parsing(tmp_path, monkeypatch):
-    monkeypatch.setattr(seed_files, "MAX_UPLOAD_BYTES", 100)
+    monkeypatch.setattr(sources, "MAX_UPLOAD_BYTES", 100)  # the cap every reader goes through
     junk = b"x" * 200  # not numbers either: the size is what gets reported
     (tmp_path / "X.in").write_bytes(junk)
     for source in (junk, tmp_path / "X.in", io.BytesIO(junk)):

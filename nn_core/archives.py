@@ -1,0 +1,128 @@
+"""MATLAB .mat files in the Coursera exercise's layout and .npz files in the project's layout.
+
+How it works
+1. The bytes come from sources.read_bytes, which also refuses a file that would unpack to
+   far more than it weighs (a "zip bomb").
+2. A .mat file is opened by scipy.io.loadmat; an .npz file by numpy with allow_pickle=False,
+   since pickled objects could run code.
+3. The arrays are looked up by name: X and y, and/or the weights (Theta1 and Theta2 in a
+   .mat file, W1 and W2 in an .npz file). Each must be a finite array of numbers.
+4. A .mat file is in the tutorial's layout (images column by column, labels 1-10, class 10 =
+   digit 0), so it goes through seed_files' conversions; an .npz file is already in the
+   project's layout (row-major images, digits 0-9, W2 row d = digit d).
+"""
+
+import io
+
+import numpy as np
+import scipy.io
+
+from .datasets import Dataset
+from .errors import DataFormatError
+from .network import Network
+from .seed_files import dataset_from_tutorial, network_from_tutorial, square_side
+from .sources import read_bytes
+
+
+def load_mat(source):
+    """The variables of a MATLAB .mat file (version 7 or older) by name, or DataFormatError."""
+    data = read_bytes(source, "the .mat file")
+    try:
+        found = scipy.io.loadmat(io.BytesIO(data))
+    except Exception as e:  # scipy raises many kinds of error for a damaged file
+        raise DataFormatError("expected a MATLAB .mat file (version 7 or older), found a file "
+                              f"scipy cannot read ({type(e).__name__}: {e})") from None
+    return {k: v for k, v in found.items() if not k.startswith("__")}
+
+
+def _arrays(found, keys, kind, matrices=False):
+    """found's arrays named keys (a data pair, a weights pair) as float arrays, or None each."""
+    X, y, W1, W2 = (found.get(k) for k in keys)
+    if (X is None) != (y is None) or (W1 is None) != (W2 is None) or (X is None and W1 is None):
+        raise DataFormatError(f"expected the {kind} file to hold {keys[0]} and {keys[1]} and/or "
+                              f"{keys[2]} and {keys[3]}, found {', '.join(found) or 'nothing'}")
+    out = []
+    for key, a in zip(keys, (X, y, W1, W2), strict=True):
+        if a is not None and np.asarray(a).dtype.kind not in "biuf":
+            raise DataFormatError(f"{key} in the {kind} file must be an array of numbers, "
+                                  f"found {np.asarray(a).dtype}")
+        if a is not None and matrices and np.ndim(a) != 2:
+            raise DataFormatError(f"{key} in the {kind} file must be a 2-D matrix, found "
+                                  f"shape {np.shape(a)}")
+        a = None if a is None else np.asarray(a, dtype=np.float64)
+        bad = np.argwhere(~np.isfinite(a)) if a is not None else []
+        if len(bad):
+            axes = ("row", "column") if a.ndim <= 2 else ("image", "row", "column")
+            where = ", ".join(f"{axis} {i + 1}" for axis, i in zip(axes, bad[0]))
+            raise DataFormatError(f"{key} in the {kind} file: {where}: expected a finite number, "
+                                  f"found {a[tuple(bad[0])]}")
+        out.append(a)
+    return out
+
+
+def read_mat(source):
+    """A MATLAB .mat file in the Coursera layout: X, y (labels 1-10, 10 = digit 0, images
+    column-major) and/or Theta1, Theta2 (the tutorial's W1, W2). Returns {"data", "network"}."""
+    X, y, W1, W2 = _arrays(load_mat(source), ("X", "y", "Theta1", "Theta2"), ".mat", matrices=True)
+    ds = None if X is None else dataset_from_tutorial(
+        X, y, ("X", "y"), "your .mat file", "Your MATLAB .mat file (Coursera layout).")
+    net = None if W1 is None else network_from_tutorial(
+        W1, W2, ds.n_inputs if ds else None, ("Theta1", "Theta2"))
+    return {"data": ds, "network": net}
+
+
+def read_npz(source):
+    """An .npz file in the project's layout: X (m, n) row-major or (m, rows, cols) and y (0-9),
+    and/or W1, W2 (row d of W2 = digit d). Objects (pickles) are refused. Returns {"data",
+    "network"}."""
+    data = read_bytes(source, "the .npz file")
+    if not data.startswith(b"PK"):
+        raise DataFormatError("expected an .npz file (a zip archive from numpy.savez), found a "
+                              "file that is not a zip archive")
+    found = {}
+    try:
+        with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+            for key in npz.files:
+                found[key] = npz[key]
+    except Exception as e:  # a damaged archive, or objects that numpy will not unpickle
+        why = ("holds Python objects (pickled data can run code)" if "pickle" in str(e)
+               else f"cannot be read ({type(e).__name__}: {e})")
+        raise DataFormatError(f"expected an .npz file of plain number arrays, found one that "
+                              f"{why}") from None
+    X, y, W1, W2 = _arrays(found, ("X", "y", "W1", "W2"), ".npz")
+    ds = net = None
+    if X is not None:
+        msg = f"X in the .npz file must be (m, rows, cols) or (m, n), n square; found {X.shape}"
+        shape = X.shape[1:] if X.ndim == 3 else (square_side(X.shape[1] if X.ndim == 2 else 0, msg),) * 2
+        if len(X) == 0 or min(shape) < 2:
+            raise DataFormatError(f"X in the .npz file must hold at least one image of at least "
+                                  f"2x2 pixels, found {len(X)} images of {shape[0]}x{shape[1]}")
+        X = X.reshape(len(X), shape[0] * shape[1])
+        ds = Dataset(X, _npz_labels(y, len(X)), shape, "your .npz file", "Your .npz file.")
+    if W1 is not None:
+        net = Network(W1, W2)
+        if ds is not None and net.n_inputs != ds.n_inputs:
+            raise DataFormatError(f"W1 must have {ds.n_inputs + 1} columns for {ds.n_inputs} "
+                                  f"inputs, found {W1.shape[1]}")
+    return {"data": ds, "network": net}
+
+
+def _npz_labels(y, m):
+    """y (digits 0-9, one per image) or DataFormatError naming the first bad row."""
+    if y.shape != (m,):
+        raise DataFormatError(f"y in the .npz file must hold {m} labels (one per image of X), "
+                              f"found shape {y.shape}")
+    bad = np.flatnonzero(~np.isfinite(y) | (y != np.round(y)) | (y < 0) | (y > 9))
+    if bad.size:
+        raise DataFormatError(f"y in the .npz file: row {bad[0] + 1}: expected a whole-number "
+                              f"label 0-9, found {y[bad[0]]:g}")
+    return y
+
+
+def network_npz_bytes(net):
+    """W1 and W2 of net as .npz bytes in the project's layout, for a download button."""
+    if not isinstance(net, Network):
+        raise DataFormatError(f"net must be an nn_core Network, found {type(net).__name__}")
+    buf = io.BytesIO()
+    np.savez_compressed(buf, W1=net.W1, W2=net.W2)
+    return buf.getvalue()
