@@ -16,12 +16,15 @@ from dataclasses import dataclass, field
 from itertools import product
 
 import numpy as np
-import scipy.io
 
+from .archives import load_mat
 from .cost import check_labels, cost_terms, one_hot
 from .datasets import stratified_subset
 from .errors import DataFormatError
 from .network import N_OUTPUTS, Network
+
+# The fixes name layout.to_column_major / to_row_major: seed_files' own pixel-order conversions.
+from .seed_files import to_column_major, to_row_major  # noqa: F401
 
 # The raw arrays come from the same readers (and size checks) as every other file or upload.
 from .sources import read_bytes
@@ -111,12 +114,7 @@ def raw_seed_weights(w1_source, w2_source, source="your W1.in / W2.in"):
 
 def raw_mat_weights(source_file, source="your .mat file"):
     """Theta1 / Theta2 of a Coursera .mat file as found (the tutorial's layout)."""
-    data = read_bytes(source_file, "the .mat file")
-    try:
-        found = scipy.io.loadmat(io.BytesIO(data))
-    except Exception as e:  # scipy raises many kinds of error for a damaged file
-        raise DataFormatError("expected a MATLAB .mat file (version 7 or older), found a file "
-                              f"scipy cannot read ({type(e).__name__}: {e})") from None
+    found = load_mat(source_file)
     return _raw(*_pick(found, ("Theta1", "Theta2"), ".mat"), TUTORIAL, source, ("Theta1", "Theta2"))
 
 
@@ -143,18 +141,6 @@ def _pick(found, keys, kind):
 def input_sizes(w1_width):
     """The input sizes n that a W1 this wide can fit: bias first (n + 1), missing, or one extra."""
     return (w1_width - 1, w1_width, w1_width - 2)
-
-
-def to_row_major(pixels, image_shape):
-    """Columns of pixels stored column by column (Octave order) put row by row (numpy order)."""
-    rows, cols = image_shape
-    return pixels.reshape(-1, cols, rows).transpose(0, 2, 1).reshape(len(pixels), rows * cols)
-
-
-def to_column_major(pixels, image_shape):
-    """The inverse of to_row_major."""
-    rows, cols = image_shape
-    return pixels.reshape(-1, rows, cols).transpose(0, 2, 1).reshape(len(pixels), rows * cols)
 
 
 def _columns(W, kind):
