@@ -1,39 +1,28 @@
 """Experiments: the classic questions about the tutorial's network, each a handful of trainings.
 
 How it works
-1. An experiment takes base settings (hidden units, lambd, maxiter, method, seed) and a data
-   split, and plans trainings that differ in one thing only: lambda, the number of training
-   examples, the seed, the optimizer, the start weights or the hidden-layer size.
-2. The trainings run two at a time on a thread pool (this machine has 2 cores). numpy's matrix
-   products release the GIL and BLAS is held to one thread, so each training gets a core.
-   Measured here (2 cores shared with other work at load 6-8; best of 5 interleaved rounds):
-   the lambda sweep's 8 trainings took 7.9 s one after another, 5.7 s on 2 threads and 5.6 s
-   on 2 forked processes (CPU 3.3, 2.6 and 3.0 s). Processes were no faster, so threads.
-3. The calling thread reports progress(done, total), counted in optimizer iterations, about
-   ten times a second. If progress returns True, running trainings stop at their next
-   iteration, waiting ones never start, and the experiment returns what had finished
-   (complete=False).
-4. Each finished training is measured on the examples it studied and on the validation set.
+1. An experiment takes base settings (Base: hidden units, lambd, maxiter, method, seed) and a
+   data split, and plans trainings that differ in one thing only: lambda, the number of
+   training examples, the seed, the optimizer, the start weights or the hidden-layer size.
+2. The trainings run on parallel.run_trainings: two at a time on a thread pool, reporting
+   progress(done, total); if progress returns True they stop, and the experiment returns what
+   had finished (complete=False).
+3. Each finished training is measured on the examples it studied and on the validation set.
    The results are dataclasses of numpy arrays and floats (plus trained networks where a
    page shows or reuses them).
 
 Every training is seeded, so serial and parallel runs give the same numbers.
 """
 
-import threading
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, fields
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
-from .cost import cost_terms, one_hot
 from .datasets import stratified_subset
 from .errors import DataFormatError
 from .network import Network
-from .training import train
+from .parallel import WORKERS, Job, Trained, column, finished, run_on, run_trainings  # noqa: F401
 
-WORKERS = 2
 GD_RATES = (0.5, 4.0)  # too timid and too bold: gradient descent's two ways to be slow
 
 
@@ -58,112 +47,6 @@ class Base:
                    method=self.method, seed=self.seed, learning_rate=self.learning_rate)
         out.update(changes)
         return out
-
-
-@dataclass(frozen=True)
-class Job:
-    """One planned training: train's arguments, which training rows (None = all), and an
-    optional budget of cost-and-gradient evaluations (the optimizer race)."""
-
-    kwargs: dict
-    rows: np.ndarray = None
-    max_evals: int = None
-
-    @property
-    def units(self):  # how much progress this job reports when done
-        return self.max_evals or self.kwargs["maxiter"]
-
-    @property
-    def weight(self):  # rough cost, to start the longest trainings first
-        m = 1 if self.rows is None else len(self.rows)
-        return self.units * self.kwargs["hidden_size"] * m
-
-
-@dataclass(frozen=True)
-class Trained:
-    """A finished training and how it does: costs are J's data term (no lambda term), so
-    values for different lambdas compare."""
-
-    result: object  # nn_core.TrainResult
-    train_accuracy: float
-    validation_accuracy: float
-    train_cost: float
-    validation_cost: float
-
-
-def run_trainings(X, y, validation, jobs, progress=None, workers=WORKERS):
-    """Run every job; returns a list with a Trained per job, None where it did not finish.
-
-    Threads, not processes: as fast here (see the module notes), and threads start at once,
-    share X without copying, can be stopped in the middle of a training, and never fork the
-    multi-threaded Streamlit server.
-    """
-    stop = threading.Event()
-    done = [0] * len(jobs)
-    total = sum(job.units for job in jobs)
-    out = [None] * len(jobs)
-    order = sorted(range(len(jobs)), key=lambda i: -jobs[i].weight)
-    futures = {}
-    # BLAS's thread count is one global setting: limit it once here, around all the workers.
-    with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(workers) as pool:
-        try:
-            futures.update({pool.submit(_run_job, X, y, validation, jobs[i], stop, done, i): i
-                            for i in order})
-            pending = set(futures)
-            while pending:
-                finished, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
-                for f in finished:
-                    if not f.cancelled():
-                        out[futures[f]] = f.result()
-                if pending and not stop.is_set() and progress is not None and progress(sum(done), total):
-                    stop.set()
-                    for f in pending:
-                        f.cancel()
-        finally:  # after an error or an interruption, end running trainings at once
-            stop.set()
-            for f in futures:
-                f.cancel()
-    if progress is not None and all(t is not None for t in out):
-        progress(total, total)
-    return out
-
-
-def _run_job(X, y, validation, job, stop, done, i):
-    if job.rows is not None:
-        X, y = X[job.rows], y[job.rows]
-    interrupted = []
-
-    def callback(step, _network):
-        done[i] = min(step.n_evals if job.max_evals else step.iteration, job.units)
-        if stop.is_set():
-            interrupted.append(True)
-            return True
-        return job.max_evals is not None and step.n_evals >= job.max_evals
-
-    result = train(X, y, callback=callback, **job.kwargs)
-    if interrupted:
-        return None
-    done[i] = job.units
-    if job.max_evals is not None and result.stopped:
-        result.stopped = False
-        result.message = f"used its budget of {job.max_evals} cost-and-gradient evaluations"
-    net = result.network
-    return Trained(result, net.accuracy(X, y), net.accuracy(validation.X, validation.y),
-                   _data_cost(net, X, y), _data_cost(net, validation.X, validation.y))
-
-
-def _data_cost(net, X, y):
-    return cost_terms(net.W1, net.W2, X, one_hot(y), 0.0)[0]
-
-
-def _finished(values, trained):
-    """The planned values that finished, and their Trained, in plan order."""
-    keep = [k for k, t in enumerate(trained) if t is not None]
-    return np.asarray(values)[keep], [trained[k] for k in keep]
-
-
-def _column(trained, name):
-    return np.array([getattr(t, name) for t in trained], dtype=float)
 
 
 # --- 1. lambda sweep (validation curve) ---------------------------------------------------------
@@ -201,8 +84,8 @@ class Sweep:
 
 
 def _sweep(values, trained):
-    kept, trained = _finished(values, trained)
-    cols = {n: _column(trained, n) for n in
+    kept, trained = finished(values, trained)
+    cols = {n: column(trained, n) for n in
             ("train_accuracy", "validation_accuracy", "train_cost", "validation_cost")}
     final = np.array([t.result.final_cost for t in trained], dtype=float)
     return Sweep(kept, final_cost=final, results=tuple(t.result for t in trained),
@@ -214,12 +97,7 @@ def lambda_sweep(split, base, lambdas=None, progress=None, workers=WORKERS):
     lambda. sweep.best is the lambda with the best validation accuracy."""
     lambdas = lambda_grid() if lambdas is None else np.asarray(lambdas, dtype=float)
     jobs = [Job(base.kwargs(lambd=float(v))) for v in lambdas]
-    return _sweep(lambdas, _run(split, jobs, progress, workers))
-
-
-def _run(split, jobs, progress, workers):
-    return run_trainings(split.train.X, split.train.y, split.validation, jobs, progress, workers)
-
+    return _sweep(lambdas, run_on(split, jobs, progress, workers))
 
 # --- 2. learning curve ------------------------------------------------------------------------
 
@@ -242,7 +120,7 @@ def learning_curve(split, base, sizes=None, progress=None, workers=WORKERS):
     y = split.train.y
     sizes = learning_sizes(len(y)) if sizes is None else np.asarray(sizes, dtype=int)
     jobs = [Job(base.kwargs(), rows=rows) for rows in learning_subsets(y, sizes, base.seed)]
-    return _sweep(sizes, _run(split, jobs, progress, workers))
+    return _sweep(sizes, run_on(split, jobs, progress, workers))
 
 
 def diagnose(curve, gap_large=0.03, error_high=0.08):
@@ -273,7 +151,7 @@ def seed_spread(split, base, seeds=None, progress=None, workers=WORKERS):
     base.seed on."""
     seeds = np.asarray(list(range(base.seed, base.seed + 10) if seeds is None else seeds), dtype=int)
     jobs = [Job(base.kwargs(seed=int(s))) for s in seeds]
-    return _sweep(seeds, _run(split, jobs, progress, workers))
+    return _sweep(seeds, run_on(split, jobs, progress, workers))
 
 
 # --- 4. optimizer race --------------------------------------------------------------------------
@@ -318,7 +196,7 @@ def optimizer_race(split, base, lanes=None, budget=None, progress=None, workers=
     start = Network.random(split.train.X.shape[1], base.hidden, seed=base.seed)
     jobs = [Job(base.kwargs(method=method, learning_rate=rate, init=start, maxiter=budget),
                 max_evals=budget) for _, method, rate in lanes]
-    trained = _run(split, jobs, progress, workers)
+    trained = run_on(split, jobs, progress, workers)
     out = []
     for (name, _, _), t in zip(lanes, trained):
         if t is not None:
@@ -357,10 +235,10 @@ def symmetry(split, base, value=0.1, epsilon=1e-4, progress=None, workers=WORKER
     n = split.train.X.shape[1]
     names = ("all equal", "tiny random")
     starts = (equal_start(n, base.hidden, value), tiny_start(n, base.hidden, epsilon, base.seed))
-    trained = _run(split, [Job(base.kwargs(init=s)) for s in starts], progress, workers)
-    kept, trained = _finished(names, trained)
+    trained = run_on(split, [Job(base.kwargs(init=s)) for s in starts], progress, workers)
+    kept, trained = finished(names, trained)
     W1 = tuple(t.result.network.W1 for t in trained)
-    return Symmetry(tuple(str(k) for k in kept), W1, _column(trained, "validation_accuracy"),
+    return Symmetry(tuple(str(k) for k in kept), W1, column(trained, "validation_accuracy"),
                     tuple(np.array(t.result.history_columns()["cost"]) for t in trained),
                     np.array([unit_spread(w) for w in W1]), len(kept) == 2)
 
@@ -389,13 +267,13 @@ def hidden_units(split, base, lambdas=(0.0, 1.0, 10.0), sizes=(5, 25, 100), prog
     lambda), all from the same seed. A (lambda, size) pair in both rows is trained once."""
     wanted = [(float(v), base.hidden) for v in lambdas] + [(base.lambd, int(h)) for h in sizes]
     unique = list(dict.fromkeys(wanted))
-    trained = _run(split, [Job(base.kwargs(lambd=v, hidden_size=h)) for v, h in unique],
+    trained = run_on(split, [Job(base.kwargs(lambd=v, hidden_size=h)) for v, h in unique],
                    progress, workers)
     by_pair = dict(zip(unique, trained))
 
     def row(values, pairs):
-        kept, got = _finished(values, [by_pair[p] for p in pairs])
-        return kept, tuple(t.result.network.W1 for t in got), _column(got, "validation_accuracy")
+        kept, got = finished(values, [by_pair[p] for p in pairs])
+        return kept, tuple(t.result.network.W1 for t in got), column(got, "validation_accuracy")
 
     lam = row(np.asarray(lambdas, dtype=float), wanted[:len(lambdas)])
     size = row(np.asarray(sizes, dtype=int), wanted[len(lambdas):])
