@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .cost import check_lambda, check_labels, cost_and_gradient_arrays, one_hot
+from .cost import check_labels, check_lambda, cost_and_gradient_arrays, one_hot
 from .network import Network, pack, unpack
 
 

@@ -20,7 +20,7 @@ import numpy as np
 from scipy.optimize import minimize
 from threadpoolctl import threadpool_limits
 
-from .cost import Workspace, check_lambda, check_labels, cost_and_gradient_arrays, one_hot
+from .cost import Workspace, check_labels, check_lambda, cost_and_gradient_arrays, one_hot
 from .errors import DataFormatError
 from .network import Network, pack, unpack
 

@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+import malformed
 import numpy as np
 import pytest
 from conftest import ROOT
@@ -21,7 +22,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-import malformed
 import nn_core
 from nn_core import DataFormatError, cli, layout, seed_files
 from ui import figs_explorer, my_digits, state

@@ -10,7 +10,7 @@ from nn_core import DataFormatError, Network, confusion_matrix, mistakes, per_cl
 
 
 def test_random_init_is_seeded_and_bounded():
-    a, b, c = Network.random(400, 25, seed=0), Network.random(400, 25, seed=0), Network.random(400, 25, seed=1)
+    a, b, c = (Network.random(400, 25, seed=s) for s in (0, 0, 1))
     assert a == b and a != c
     assert a.W1.shape == (25, 401) and a.W2.shape == (10, 26)
     assert np.abs(a.W1).max() <= np.sqrt(6) / np.sqrt(425)
