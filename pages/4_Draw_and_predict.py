@@ -52,8 +52,9 @@ def show_hidden(net, x, pred, shape):
     votes = contributions(net, x, pred)
     st.plotly_chart(fd.hidden_votes(a2, votes, pred), key="draw_hidden")
     top = np.argsort(votes)[::-1][:5]
-    titles = [f"unit {j}: a2={a2[j]:.2f}, vote {votes[j]:+.1f}" for j in top]
-    st.plotly_chart(charts.weight_grid(net.W1[top], shape, cols=5, titles=titles), key="draw_top_units")
+    titles = [f"unit {j} · vote {votes[j]:+.1f}" for j in top]
+    st.plotly_chart(charts.weight_grid(net.W1[top], shape, cols=5, titles=titles, px_per_row=180),
+                    key="draw_top_units")
     st.caption(f"The five units that pushed hardest for {pred}, as the pattern each one looks for "
                "(its row of W1: red pixels excite the unit, blue ones inhibit it).")
 

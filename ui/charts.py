@@ -83,13 +83,14 @@ def image_grid(images, image_shape, cols=None, titles=None, zmin=0.0, zmax=1.0,
     return fig
 
 
-def weight_grid(W1, image_shape, cols=None, titles=None):
+def weight_grid(W1, image_shape, cols=None, titles=None, px_per_row=90):
     """Each hidden unit's input weights (rows of W1 without the bias) as an image, on one scale."""
     W = np.asarray(W1)[:, 1:]
     limit = float(np.abs(W).max()) or 1.0
     titles = titles or [f"unit {j}" for j in range(len(W))]
     return image_grid(W, image_shape, titles=titles, cols=cols, zmin=-limit, zmax=limit,
-                      colorscale=DIVERGING, showscale=True, value_name="weight")
+                      colorscale=DIVERGING, showscale=True, value_name="weight",
+                      px_per_row=px_per_row)
 
 
 def probability_bars(p, title="What the network says", highlight=None):
@@ -127,8 +128,8 @@ def confusion_heatmap(C, title="Confusion matrix (rows: true digit, columns: pre
         z=C, x=[str(d) for d in range(10)], y=[str(d) for d in range(10)], colorscale="Blues",
         text=C, texttemplate="%{text}", hovertemplate="true %{y}, predicted %{x}: %{z}<extra></extra>",
     ))
-    fig.update_yaxes(autorange="reversed", title="true digit")
-    fig.update_xaxes(title="predicted digit", side="bottom")
+    fig.update_yaxes(autorange="reversed", title="true digit", type="category")
+    fig.update_xaxes(title="predicted digit", side="bottom", type="category")
     fig.update_layout(title=title, height=420, margin=dict(l=50, r=10, t=40, b=40))
     return fig
 
@@ -149,11 +150,16 @@ def network_diagram(layer_sizes, shown=(8, 8, 10), title=None):
                                  name=f"{name}: {size} units", hoverinfo="name"))
         if size > k:
             fig.add_annotation(x=x, y=-0.1, text=f"… {size} in all", showarrow=False)
+    # All connections as one line trace with None gaps: one shape per line took seconds to build.
+    lx, ly = [], []
     for (x0, y0s), (x1, y1s) in zip(zip(xs, positions), zip(xs[1:], positions[1:])):
         for y0 in y0s:
             for y1 in y1s:
-                fig.add_shape(type="line", x0=x0, y0=y0, x1=x1, y1=y1,
-                              line=dict(width=0.5, color="rgba(120,120,120,0.35)"), layer="below")
+                lx += [x0, x1, None]
+                ly += [y0, y1, None]
+    fig.add_trace(go.Scatter(x=lx, y=ly, mode="lines", hoverinfo="skip", showlegend=False,
+                             line=dict(width=0.5, color="rgba(120,120,120,0.35)")))
+    fig.data = fig.data[-1:] + fig.data[:-1]  # lines underneath the units
     for x, label in zip((0.5, 1.5), ("W1", "W2")):
         fig.add_annotation(x=x, y=1.1, text=f"<b>{label}</b>", showarrow=False)
     fig.update_xaxes(visible=False, range=[-0.3, 2.4])

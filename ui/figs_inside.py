@@ -77,6 +77,7 @@ def outputs_vs_target(a3, y):
     fig.update_layout(title="Output a3 and the target y", height=250, yaxis_range=[0, 1.05],
                       margin=dict(l=50, r=10, t=40, b=40), xaxis_title="digit (output unit)",
                       yaxis_title="a3", legend=dict(orientation="h", y=-0.35))
+    fig.update_xaxes(type="category")  # label every digit
     return fig
 
 

@@ -78,7 +78,7 @@ def live_cost_figure(columns, maxiter):
                    line=dict(dash="dot"), yaxis="y2")],
         layout=dict(title=dict(text="Cost J so far"), height=320,
                     margin=dict(l=50, r=50, t=40, b=40), legend=dict(orientation="h", y=-0.25),
-                    xaxis=dict(title=dict(text="iteration"), range=[0, maxiter + 1]),
+                    xaxis=dict(title=dict(text="iteration"), range=[0, min(maxiter, max(10, 1.25 * len(columns["iteration"]))) + 1]),
                     yaxis=dict(title=dict(text="cost J")),
                     yaxis2=dict(title=dict(text="gradient norm"), type="log", overlaying="y",
                                 side="right", showgrid=False, tickformat=".1g")),

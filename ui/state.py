@@ -10,7 +10,6 @@
   page switches and reruns.
 """
 
-import itertools
 import time
 from dataclasses import dataclass, field
 
@@ -23,7 +22,13 @@ from nn_core.datasets import DATASETS, load_dataset, split_dataset
 from .settings import DEFAULT, Settings
 
 MAX_RUNS = 30  # per session; the oldest runs are dropped beyond this
-_run_ids = itertools.count(1)
+
+
+def _next_run_id():
+    """Run numbers count per session (#1, #2, …), whoever else uses the server."""
+    n = st.session_state.get("next_run_id", 1)
+    st.session_state["next_run_id"] = n + 1
+    return n
 
 
 @st.cache_data(show_spinner="Loading the digits…", max_entries=8)
@@ -134,7 +139,7 @@ def evaluate(network, split):
 
 def make_run(settings, result, note="", run_id=None):
     split = get_split(settings.dataset)
-    return Run(next(_run_ids) if run_id is None else run_id, settings, result,
+    return Run(_next_run_id() if run_id is None else run_id, settings, result,
                evaluate(result.network, split), note=note)
 
 
