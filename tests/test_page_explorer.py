@@ -1,13 +1,12 @@
 """The Data explorer page (AppTest) and its loader for the user's own X.in / y.in."""
 
-import base64
 import dataclasses
 import io
-import json
 
 import numpy as np
 import pytest
 from conftest import ROOT
+from plotly_spec import array, figure
 from streamlit.testing.v1 import AppTest
 
 import nn_core
@@ -26,21 +25,6 @@ def page(**session):
     for key, value in session.items():
         at.session_state[key] = value
     return at.run()
-
-
-def figure(at, key):
-    """The plotly figure (as a dict) drawn by st.plotly_chart(..., key=key)."""
-    charts = [c for c in at.get("plotly_chart") if c.proto.id.endswith("-" + key)]
-    assert len(charts) == 1, f"expected one chart with key {key}"
-    return json.loads(charts[0].proto.spec)
-
-
-def array(value):
-    """A plotly array: a plain list, or numpy's typed array {'dtype', 'bdata', 'shape'}."""
-    if isinstance(value, dict):
-        a = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
-        return a.reshape([int(s) for s in str(value.get("shape", a.size)).split(",")])
-    return np.asarray(value)
 
 
 def shown_examples(at):

@@ -1,11 +1,10 @@
 """The Hidden units page (AppTest): one weight image per hidden unit, and one unit's details."""
 
-import base64
-import json
 
 import numpy as np
 import pytest
 from conftest import ROOT
+from plotly_spec import array, figure
 from streamlit.testing.v1 import AppTest
 
 import nn_core
@@ -14,21 +13,6 @@ from ui.settings import DEFAULT, Settings
 from ui.state import Run
 
 PAGE = str(ROOT / "pages" / "3_Hidden_units.py")
-
-
-def figure(at, key):
-    """The plotly figure (as a dict) drawn by st.plotly_chart(..., key=key)."""
-    charts = [c for c in at.get("plotly_chart") if c.proto.id.endswith("-" + key)]
-    assert len(charts) == 1, f"expected one chart with key {key}"
-    return json.loads(charts[0].proto.spec)
-
-
-def array(value):
-    """A plotly array: a plain list, or numpy's typed array {'dtype', 'bdata', 'shape'}."""
-    if isinstance(value, dict):
-        a = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
-        return a.reshape([int(s) for s in str(value.get("shape", a.size)).split(",")])
-    return np.asarray(value)
 
 
 def grid_units(at):
