@@ -166,7 +166,7 @@ def threads_check(X, y, net0, iters=10):
             training.threadpool_limits = threadpool_limits
         print(f"  nn_core.train, {k} BLAS thread(s): {t:.3f}")
     for limit in (1, None):
-        t = timed(lambda: run_sklearn(X, y, iters, limit))[1]
+        t = timed(lambda limit=limit: run_sklearn(X, y, iters, limit))[1]
         print(f"  sklearn, {limit or 'default'} BLAS thread(s): {t:.3f}")
 
 

@@ -18,8 +18,6 @@ import streamlit as st
 from nn_core import DataFormatError
 from nn_core.analysis import pca, sample_indices
 
-from . import charts
-
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"  # the tutorial's data/ folder
 PCA_POINTS = 2000  # points on the PCA map: enough to see the clusters, few enough to stay fast
 DIGIT_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",

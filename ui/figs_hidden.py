@@ -11,7 +11,6 @@ import plotly.graph_objects as go
 
 from . import charts
 
-
 PAGE_SIZE = 100  # weight images per grid page: 10 x 10 stays readable, 400 would not
 
 
