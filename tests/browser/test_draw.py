@@ -65,3 +65,27 @@ def test_draw_a_one_then_a_seven(page, server):
         page.locator(f"{key(f'draw_step{i}')} {PLOTLY}").wait_for(timeout=15_000)
     shoot(page, "04_draw_and_predict")
     check_clean(page)
+
+
+def test_teach_it_my_handwriting_draw_label_add_retrain(page, server):
+    """Draw a digit, label it, add it to my digits, retrain: a new active model reads it."""
+    goto(page, server, "/Draw_and_predict")
+    answer_after(page, SEVEN, 7, "7 (to teach)")
+
+    # Label it by hand, as a user picking from the list would.
+    box = page.locator(f"{key('draw_label')} input[role=combobox]")
+    box.click()
+    box.fill("7")
+    page.keyboard.press("Enter")
+    wait_idle(page)
+    assert box.input_value() == "7"
+    click_button(page, "draw_add")
+    page.get_by_text("My digits: 1").wait_for()
+    assert page.get_by_text("a 7", exact=True).count() == 1  # the gallery's caption
+
+    click_button(page, "draw_retrain", timeout=120_000)
+    success = [a for a in alerts(page) if "(with my digits) is now the active model" in a]
+    assert success, alerts(page)
+    shown = page.locator('[data-testid="stMetric"]', has_text="accuracy on my digits")
+    assert shown.count() == 1 and "100%" in shown.inner_text()  # it now reads my 7
+    check_clean(page)
