@@ -31,6 +31,14 @@ with st.expander("The maths"):
              r"{2\varepsilon},\qquad \text{relative difference} = "
              r"\frac{\lVert \text{num} - \text{backprop} \rVert}{\lVert \text{num} + \text{backprop} \rVert}")
 
+
+@st.cache_data(show_spinner=False)
+def check_backprop(bug, lambd):
+    """The gradient check of the fixed small problem: 160 cost evaluations, once per (bug, λ)."""
+    small_net, small_X, small_y = small_problem(3, 5, 5)
+    return gradient_check(small_net, small_X, small_y, lambd, cost_fn=BUGS[bug])
+
+
 # --- 1 · gradient checking ----------------------------------------------------------------
 st.header("1 · Check the maths (gradient checking)")
 st.write("A small network (3 inputs, 5 hidden units, 10 outputs, 5 examples, fixed weights), so "
@@ -40,9 +48,8 @@ bug = controls.radio("Which backprop to check", list(BUGS), key="inside_bug")
 lambd = controls.select_slider("λ for the check", [0.0, 1.0, 3.0, 10.0], value=1.0,
                                key="inside_check_lambd")
 controls.caption(BUG_EXPLANATIONS[bug])
-small_net, small_X, small_y = small_problem(3, 5, 5)
-check = gradient_check(small_net, small_X, small_y, lambd, cost_fn=BUGS[bug])
-reference = gradient_check(small_net, small_X, small_y, lambd)
+check = check_backprop(bug, lambd)
+reference = check_backprop("correct backprop", lambd)
 m1, m2 = results.columns(2)
 m1.metric(f"relative difference: {bug}", f"{check.relative_difference:.2e}")
 if bug != "correct backprop":
