@@ -46,11 +46,6 @@ def diagnose(W1, W2, X, y, image_shape, expected):
     return layout.diagnose_layout(W1, W2, X, y, image_shape, expected=expected)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def unit_images(W1, image_shape):
-    return charts.weight_grid(W1, image_shape)  # 25 small heatmaps take half a second to build
-
-
 def request_upload(kind):
     """Button callback: remember which files to read; the page reads them on this rerun."""
     files = [st.session_state.get(f"grade_file_{kind}_{i}") for i in range(len(KINDS[kind][1]))]
@@ -168,7 +163,7 @@ pred = net.predict(split.test.X)
 left.plotly_chart(charts.confusion_heatmap(nn_core.confusion_matrix(split.test.y, pred),
                                            title="Test digits: true (rows) vs predicted"),
                   key="grade_confusion")
-right.plotly_chart(unit_images(net.W1, ds.image_shape), key="grade_units")
+right.plotly_chart(charts.weight_grid(net.W1, ds.image_shape), key="grade_units")
 right.caption("Each hidden unit's row of W1 as an image (red excites, blue inhibits). In weights "
               "read the right way round, the units look like strokes and blobs where digits have ink.")
 
