@@ -384,8 +384,8 @@ def weights_figure(panels, image_shape, title=None, height=330, shared_scale=Tru
     """Several W1 mosaics side by side, on a diverging colour scale centred on 0: one scale for
     all panels (to compare sizes), or one per panel (to compare patterns).
 
-    panels: (title, W1) pairs. One heatmap per panel draws in milliseconds; charts.weight_grid's
-    one subplot per unit took over a second for 25 units, too slow for a page that reruns.
+    panels: (title, W1) pairs, one heatmap each, in one figure so that a shared scale compares
+    them (charts.weight_grid draws a single W1 on its own scale).
     """
     k = len(panels)
     fig = make_subplots(rows=1, cols=k, subplot_titles=[t for t, _ in panels],
