@@ -22,12 +22,12 @@ net = run.network
 W1, W2, h = net.W1, net.W2, net.n_hidden
 name = run.settings.dataset
 try:
-    ds, split = state.get_dataset(name), state.get_split(name)
-    if ds.n_inputs != net.n_inputs:
-        ds = split = None
+    split = state.get_split(name)  # its parts carry image_shape: no copy of the whole data set
+    if split.train.n_inputs != net.n_inputs:
+        split = None
 except DataFormatError:  # e.g. the user's uploaded data set was replaced since training
-    ds = split = None
-shape = fh.image_shape_for(net.n_inputs, ds.image_shape if ds is not None else None)
+    split = None
+shape = fh.image_shape_for(net.n_inputs, split.train.image_shape if split is not None else None)
 st.caption(f"Active model: {run.label} · {net.n_inputs}-{h}-10, images {shape[0]}×{shape[1]}. "
            "Train another model on the Train page and this page shows its units.")
 
