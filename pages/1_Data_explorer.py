@@ -57,7 +57,7 @@ left.caption(f"Random draw number {seed} (seeded: the same draw number shows the
 sel = sample_indices(m, n * n, seed=seed)
 right.plotly_chart(
     charts.image_grid(ds.X[sel], shape, cols=n, titles=[f"{ds.y[i]}" for i in sel], ids=sel,
-                    id_prefix="example #", px_per_row=max(60, 480 // n)),
+                      id_prefix="example #", px_per_row=max(60, 480 // n)),
     width="stretch", key="explorer_grid")
 
 # --- one example, as in the tutorial's predict.py (testNo) --------------------------------
@@ -96,8 +96,8 @@ g1.plotly_chart(fx.count_bars(class_counts(ds.y)), width="stretch", key="explore
 g2.plotly_chart(fx.pixel_hist(*pixel_histogram(ds.X, bins=20)), width="stretch",
                 key="explorer_pixels")
 st.plotly_chart(charts.image_grid(np.nan_to_num(class_means(ds.X, ds.y)), shape, cols=10,
-                                titles=[f"mean {d}" for d in range(10)], id_prefix="mean digit ",
-                                px_per_row=130),
+                                  titles=[f"mean {d}" for d in range(10)], id_prefix="mean digit ",
+                                  px_per_row=130),
                 width="stretch", key="explorer_means")
 st.caption("The mean digit of each class: every example of that digit averaged pixel by pixel. "
            "Bright where most writers put ink, grey where they disagree.")

@@ -26,9 +26,9 @@ def digit_image(pixels, image_shape, title=None, height=280, zmin=0.0, zmax=1.0,
 
 
 def image_grid(images, image_shape, cols=None, titles=None, zmin=0.0, zmax=1.0,
-                 colorscale=GREY, ids=None, id_prefix="#", value_name="pixel",
-                 clickable=False, highlight=None, px_per_row=90, gap_colour="white",
-                 showscale=False, title_lines=1):
+               colorscale=GREY, ids=None, id_prefix="#", value_name="pixel",
+               clickable=False, highlight=None, px_per_row=90, gap_colour="white",
+               showscale=False, title_lines=1):
     """Many images tiled into ONE heatmap, as the tutorial's displayData tiles them.
 
     One trace instead of one subplot per image keeps even 400 images fast. Titles are

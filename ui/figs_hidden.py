@@ -75,7 +75,7 @@ def top_images(X, y, a, indices, image_shape):
     """The examples that excite the unit most, titled with label and activation."""
     titles = [f"{y[i]} · {a[i]:.2f}" for i in indices]
     return charts.image_grid(X[indices], image_shape, cols=6, titles=titles, ids=list(indices),
-                        id_prefix="training example #", px_per_row=105)
+                             id_prefix="training example #", px_per_row=105)
 
 
 def w2_heatmap(W2, selected=None):
