@@ -32,7 +32,7 @@ with st.expander("The maths"):
              r"\frac{\lVert \text{num} - \text{backprop} \rVert}{\lVert \text{num} + \text{backprop} \rVert}")
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=32)  # 5 bugs x 4 lambdas fit
 def check_backprop(bug, lambd):
     """The gradient check of the fixed small problem: 160 cost evaluations, once per (bug, λ)."""
     small_net, small_X, small_y = small_problem(3, 5, 5)
