@@ -76,7 +76,7 @@ with info_col:
     a, b = st.columns(2)
     a.metric("label y (the answer)", int(ds.y[idx]))
     if net.n_inputs == ds.n_inputs:
-        p = state.probabilities(net, ds.X[idx])[0]
+        p = net.predict_proba(ds.X[idx])[0]
         b.metric("the wizard says", int(np.argmax(p)), f"{p.max():.0%} sure", delta_color="off",
                  delta_arrow="off")
         st.plotly_chart(charts.probability_bars(p, title=f"Output a3 of {run.label}"),

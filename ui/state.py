@@ -13,7 +13,6 @@
 import time
 from dataclasses import dataclass, field
 
-import numpy as np
 import streamlit as st
 
 import nn_core
@@ -178,7 +177,3 @@ def active_run():
 
 def set_active(run_id):
     st.session_state["active_run_id"] = run_id
-
-
-def probabilities(network, X):
-    return network.predict_proba(np.atleast_2d(X))
