@@ -184,7 +184,7 @@ report = st.session_state.get("draw_report")
 if report:
     st.success(f"Model #{report['new']} (with my digits) is now the active model: model #{report['old']} "
                f"after {report['maxiter']} more L-BFGS-B iterations on the training set plus your "
-               f"{report['k']} digits × {report['repeat']}.")
+               f"{report['k']} digit{'s' if report['k'] != 1 else ''} × {report['repeat']}.")
     shown = (("mine", "accuracy on my digits", ".0%"), ("validation", "validation accuracy", ".1%"))
     for col, (part, label, fmt) in zip(st.columns(2), shown, strict=True):
         was, now = report["before"][part], report["after"][part]

@@ -128,7 +128,7 @@ def test_retrain_with_my_digits_adds_an_active_run():
     mine = new.accuracy(item["x"][None], [item["label"]])
     assert _metric(at, "accuracy on my digits").value == f"{mine:.0%}"
     assert _metric(at, "validation accuracy").value == f"{runs[0].accuracy['validation']:.1%}"
-    assert any("with my digits" in s.value for s in at.success)
+    assert any("with my digits" in s.value and "your 1 digit × 2." in s.value for s in at.success)
 
 
 def test_bad_upload_is_an_error_and_keeps_my_digits():

@@ -83,9 +83,12 @@ def test_teach_it_my_handwriting_draw_label_add_retrain(page, server):
     page.get_by_text("My digits: 1").wait_for()
     assert page.get_by_text("a 7", exact=True).count() == 1  # the gallery's caption
 
+    # The retraining run ends with st.rerun(); the report is drawn by the run after it, which may
+    # not have started when the first one ends, so wait for what the user waits for: the report.
     click_button(page, "draw_retrain", timeout=120_000)
-    success = [a for a in alerts(page) if "(with my digits) is now the active model" in a]
-    assert success, alerts(page)
+    page.locator('[data-testid="stAlert"]', has_text="(with my digits) is now the active model") \
+        .wait_for(timeout=120_000)
+    wait_idle(page)
     shown = page.locator('[data-testid="stMetric"]', has_text="accuracy on my digits")
     assert shown.count() == 1 and "100%" in shown.inner_text()  # it now reads my 7
     check_clean(page)
