@@ -48,6 +48,7 @@ def test_home_page_shows_title_and_network_diagram(visitor):
     visitor.locator(PLOTLY).first.wait_for()  # the network diagram (drawn after the run ends)
     links = visitor.locator('[data-testid="stSidebarNav"] a')
     assert links.count() == 1 + len(PAGES)
+    assert links.first.inner_text().strip().endswith("Home")  # not the entry file's name
     shoot(visitor, "00_home")
     check_clean(visitor)
 
@@ -74,9 +75,13 @@ def test_page_opens_from_sidebar(visitor, link, path, word, shot):
     check_clean(visitor)
 
 
-def test_home_link_leads_back(visitor):
+def test_home_link_leads_back_and_start_here_leads_on(visitor):
     visitor.problems.clear()
     rerun_after(visitor, visitor.locator('[data-testid="stSidebarNav"] a').first.click, 90_000)
     assert "learn to read" in title(visitor)
     visitor.locator(PLOTLY).first.wait_for()
+    start = visitor.locator('[data-testid="stPageLink"] a', has_text="1 · look at the digits")
+    rerun_after(visitor, start.click, 90_000)
+    assert visitor.url.split("?")[0].endswith("/Data_explorer")
+    assert "data explorer" in title(visitor)
     check_clean(visitor)
