@@ -1,23 +1,60 @@
-"""The app's entry point: the sidebar's pages, and Home — what the app is, the network it trains,
-and where to start.
-
-st.navigation lists the pages itself (rather than Streamlit reading pages/ on its own) only so that
-the first entry is called "Home" and not by this file's name.
-"""
+"""Home: what the app is, the network it trains, and where to start."""
 
 import streamlit as st
 
 from ui import charts, state
 
-PAGE_FILES = ("pages/1_Data_explorer.py", "pages/2_Train.py", "pages/3_Hidden_units.py",
-              "pages/4_Draw_and_predict.py", "pages/5_Experiments.py", "pages/6_Inside_the_network.py",
-              "pages/7_Grade_weights.py")
+# The path through the pages a newcomer takes first (Streamlit lists every file of pages/ in the
+# sidebar by itself, in the order of their numeric prefixes).
 START_HERE = (("pages/1_Data_explorer.py", "look at the digits in the Data explorer"),
               ("pages/2_Train.py", "train a model with your own settings"),
               ("pages/3_Hidden_units.py", "see what its hidden units learned"),
               ("pages/4_Draw_and_predict.py", "draw a digit and test it"))
 
-TUTORIAL_MAP = """
+st.set_page_config(page_title="Watch a network learn to read", page_icon="✍️", layout="wide")
+
+st.title("Watch a neural network learn to read handwriting")
+st.write(
+    "Imagine the network as an old wise wizard who studied thousands of people before you came. "
+    "Here the wizard studies thousands of handwritten digits, and you can watch every step: the "
+    "digits it learns from, the training, what its hidden units look for, and its guess on a digit "
+    "you draw yourself."
+)
+
+run = state.active_run()
+net = run.network
+left, right = st.columns([3, 2])
+with left:
+    st.subheader(f"The network: {net.n_inputs}-{net.n_hidden}-10")
+    st.plotly_chart(charts.network_diagram(net.layer_sizes), width="stretch")
+    st.caption(
+        f"{net.n_inputs} inputs (one per pixel), {net.n_hidden} hidden sigmoid units and 10 outputs, "
+        "one per digit. W1 connects inputs to hidden units, W2 hidden units to outputs."
+    )
+with right:
+    st.subheader("The active model")
+    st.write(run.label)
+    a = run.accuracy
+    c1, c2, c3 = st.columns(3)
+    c1.metric("train accuracy", f"{a['train']:.1%}")
+    c2.metric("validation", f"{a['validation']:.1%}")
+    c3.metric("test", f"{a['test']:.1%}")
+    st.caption(
+        "Train accuracy is measured on the digits the wizard studied; validation and test digits "
+        "were kept hidden from him, so they tell how well he reads handwriting he has never seen."
+    )
+
+with st.expander("The maths, one click away"):
+    st.latex(r"a_2 = \mathrm{sigmoid}(W_1 [1; a_1]), \quad a_3 = \mathrm{sigmoid}(W_2 [1; a_2])")
+    st.latex(
+        r"J = -\frac{1}{m}\sum_{i,k}\left[y_k \log a_{3,k} + (1-y_k)\log(1-a_{3,k})\right]"
+        r" + \frac{\lambda}{2m}\left(\sum W_1^2 + \sum W_2^2\right)"
+    )
+    st.write("The sums of squares skip the bias columns. Training moves W1 and W2 to make J small.")
+
+st.subheader("The tutorial's four parts, here")
+st.markdown(
+    """
 | tutorial | page | what you do there |
 |---|---|---|
 | Part 1 · the network class (NN.py) | **Inside the network** | check the gradients, follow backprop through one digit |
@@ -29,57 +66,8 @@ Beyond the tutorial: **Hidden units** shows what each hidden unit looks for, **E
 the classic bias/variance and optimizer experiments, and **Grade weights** checks weights you trained
 elsewhere.
 """
-
-
-def home():
-    st.set_page_config(page_title="Watch a network learn to read", page_icon="✍️", layout="wide")
-
-    st.title("Watch a neural network learn to read handwriting")
-    st.write(
-        "Imagine the network as an old wise wizard who studied thousands of people before you came. "
-        "Here the wizard studies thousands of handwritten digits, and you can watch every step: the "
-        "digits it learns from, the training, what its hidden units look for, and its guess on a digit "
-        "you draw yourself."
-    )
-
-    run = state.active_run()
-    net = run.network
-    left, right = st.columns([3, 2])
-    with left:
-        st.subheader(f"The network: {net.n_inputs}-{net.n_hidden}-10")
-        st.plotly_chart(charts.network_diagram(net.layer_sizes), width="stretch")
-        st.caption(
-            f"{net.n_inputs} inputs (one per pixel), {net.n_hidden} hidden sigmoid units and 10 outputs, "
-            "one per digit. W1 connects inputs to hidden units, W2 hidden units to outputs."
-        )
-    with right:
-        st.subheader("The active model")
-        st.write(run.label)
-        a = run.accuracy
-        c1, c2, c3 = st.columns(3)
-        c1.metric("train accuracy", f"{a['train']:.1%}")
-        c2.metric("validation", f"{a['validation']:.1%}")
-        c3.metric("test", f"{a['test']:.1%}")
-        st.caption(
-            "Train accuracy is measured on the digits the wizard studied; validation and test digits "
-            "were kept hidden from him, so they tell how well he reads handwriting he has never seen."
-        )
-
-    with st.expander("The maths, one click away"):
-        st.latex(r"a_2 = \mathrm{sigmoid}(W_1 [1; a_1]), \quad a_3 = \mathrm{sigmoid}(W_2 [1; a_2])")
-        st.latex(
-            r"J = -\frac{1}{m}\sum_{i,k}\left[y_k \log a_{3,k} + (1-y_k)\log(1-a_{3,k})\right]"
-            r" + \frac{\lambda}{2m}\left(\sum W_1^2 + \sum W_2^2\right)"
-        )
-        st.write("The sums of squares skip the bias columns. Training moves W1 and W2 to make J small.")
-
-    st.subheader("The tutorial's four parts, here")
-    st.markdown(TUTORIAL_MAP)
-    with st.container(border=True):
-        st.markdown("**Start here**, one page after another:")
-        for step, (page, label) in enumerate(START_HERE, 1):
-            st.page_link(page, label=f"{step} · {label}", icon=":material/arrow_forward:")
-
-
-st.navigation([st.Page(home, title="Home", default=True),
-               *(st.Page(path) for path in PAGE_FILES)]).run()
+)
+with st.container(border=True):
+    st.markdown("**Start here**, one page after another:")
+    for step, (page, label) in enumerate(START_HERE, 1):
+        st.page_link(page, label=f"{step} · {label}", icon=":material/arrow_forward:")

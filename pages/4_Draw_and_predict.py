@@ -116,10 +116,8 @@ with left:
     b1, b2 = st.columns(2)
     b1.button("Clear", key="draw_clear", on_click=lambda: st.session_state.update(
         draw_n=st.session_state.get("draw_n", 0) + 1))
-    if b2.button("Random test digit", key="draw_random", disabled=split is None):
-        n = st.session_state.get("draw_test_n", 0) + 1  # seeded: the same sequence every session
-        st.session_state.update(draw_test_n=n, draw_test=(
-            run.settings.dataset, int(np.random.default_rng(n).integers(len(split.test)))))
+    if b2.button("Another test digit", key="draw_random", disabled=split is None):
+        st.session_state["draw_test_n"] = st.session_state.get("draw_test_n", 0) + 1
 
 steps = None if canvas.image_data is None else drawing_steps(canvas.image_data, shape)
 # Inside the network follows the latest drawing through backprop.
@@ -137,15 +135,19 @@ with mid:
         st.plotly_chart(charts.digit_image(steps.x, shape, height=170), key="draw_seen")
         bars(p, "Your drawing", "draw_probs")
 with right:
-    pick = st.session_state.get("draw_test")
-    if pick is not None and split is not None and pick[0] == run.settings.dataset:
-        tx, ty = split.test.X[pick[1]], int(split.test.y[pick[1]])
+    # A digit from the test set stands here from the start: it shows what a digit the network
+    # studied looks like, and the browser has loaded the chart code before the first drawing, so
+    # the answer to that drawing is not kept waiting for it. Seeded: the same sequence everywhere.
+    if split is not None and split.test.X.shape[1] == net.n_inputs:
+        i = int(np.random.default_rng(st.session_state.get("draw_test_n", 0)).integers(len(split.test)))
+        tx, ty = split.test.X[i], int(split.test.y[i])
         tp = net.predict_proba(tx)[0]
-        answer(f"Test digit #{pick[1]}, labelled {ty}, is read as", int(np.argmax(tp)))
+        answer(f"Test digit #{i}, labelled {ty}, is read as", int(np.argmax(tp)))
         st.plotly_chart(charts.digit_image(tx, shape, height=170), key="draw_test_img")
         bars(tp, f"Test digit (a real {ty})", "draw_test_probs")
     else:
-        st.caption("Press **Random test digit** to put a digit from the test set next to yours.")
+        st.caption("The data this model was trained on is not loaded in this session, so there "
+                   "is no test digit to show next to yours.")
 
 if steps is not None:
     show_steps(net, steps, shape)

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from nn_core.datasets import load_dataset, split_dataset
 from nn_core.my_digits import as_dataset
 from nn_core.seed_files import seed_data_bytes
+from ui import state
 
 PAGE = str(ROOT / "pages/4_Draw_and_predict.py")
 CANVAS_KEY = "draw_canvas_0"  # the canvas's key before Clear is ever pressed
@@ -57,7 +58,7 @@ def test_empty_canvas_shows_a_prompt():
     assert not at.exception
     assert "Draw a digit" in at.title[0].value
     assert any("Draw a digit in the black box" in i.value for i in at.info)
-    assert _answers(at) == {}
+    assert "The network says" not in _answers(at)  # nothing drawn, nothing said
     assert not at.error
     assert at.get("bidi_component")  # the canvas itself
     assert "Teach it your handwriting" in _subheaders(at)
@@ -68,7 +69,7 @@ def test_empty_canvas_shows_a_prompt():
 def test_a_drawn_digit_is_read(digit):
     at = _page(digit)
     assert not at.exception
-    assert _answers(at) == {"The network says": digit}
+    assert _answers(at)["The network says"] == digit
     heads = _subheaders(at)
     assert "How your drawing became 400 numbers" in heads
     assert "Inside the network: which hidden units voted" in heads
@@ -84,16 +85,31 @@ def test_saliency_compares_with_the_chosen_digit():
     assert any("which pixels made it say 7 and not 1" in c.value for c in at.caption)
 
 
-def test_random_test_digit_is_shown_next_to_the_drawing():
-    at = _page(1)
-    at.button(key="draw_random").click().run()
-    assert not at.exception
-    answers = _answers(at)
-    assert answers.pop("The network says") == 1  # the drawing stays
-    [(title, read_as)] = answers.items()
+def _test_digit(at):
+    """(index, label shown, digit read) of the test digit next to the drawing."""
+    [(title, read_as)] = [(t, d) for t, d in _answers(at).items() if t.startswith("Test digit")]
     index, label = map(int, re.fullmatch(r"Test digit #(\d+), labelled (\d), is read as", title).groups())
+    return index, label, read_as
+
+
+def test_a_test_digit_stands_next_to_the_canvas_from_the_start():
+    at = _page()
+    index, label, read_as = _test_digit(at)
     test = split_dataset(load_dataset("mnist-20x20"), seed=0).test
     assert test.y[index] == label  # the label shown is that test digit's true label
+    assert read_as == state.default_run().network.predict(test.X[index])[0]  # the active model's
+
+
+def test_another_test_digit_is_shown_next_to_the_drawing():
+    at = _page(1)
+    first = _test_digit(at)
+    at.button(key="draw_random").click().run()
+    assert not at.exception
+    assert _answers(at)["The network says"] == 1  # the drawing stays
+    index, label, read_as = _test_digit(at)
+    assert index != first[0]  # another one
+    test = split_dataset(load_dataset("mnist-20x20"), seed=0).test
+    assert test.y[index] == label
     assert 0 <= read_as <= 9
 
 

@@ -47,8 +47,11 @@ def answer_after(page, strokes, digit, label):
 
 def test_draw_a_one_then_a_seven(page, server):
     goto(page, server, "/Draw_and_predict")
-    assert page.locator(".draw-answer").count() == 0
+    assert page.locator(ANSWER).count() == 0
     assert any("Draw a digit" in a for a in alerts(page))
+    # The test digit next to the canvas is there from the start, and read.
+    page.locator('.draw-answer').first.wait_for()
+    page.locator(f"{key('draw_test_img')} {PLOTLY}").wait_for(timeout=15_000)
 
     answer_after(page, ONE, 1, "1 (small, off-centre)")
     # The preprocessing steps appear as images: drawing, cropped, fitted, centred, input.
@@ -58,7 +61,7 @@ def test_draw_a_one_then_a_seven(page, server):
     check_clean(page)
 
     click_button(page, "draw_clear")
-    assert page.locator(".draw-answer").count() == 0
+    assert page.locator(ANSWER).count() == 0
 
     answer_after(page, SEVEN, 7, "7")
     for i in range(5):
