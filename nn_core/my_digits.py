@@ -65,13 +65,16 @@ class Retrained:
 
 
 def retrain(network, X, y, X_mine, y_mine, repeat=10, maxiter=30, lambd=1.0,
-            X_val=None, y_val=None):
-    """Fine-tune `network` (never changed) on X, y plus your digits; returns Retrained."""
+            X_val=None, y_val=None, callback=None):
+    """Fine-tune `network` (never changed) on X, y plus your digits; returns Retrained.
+
+    callback(step, network) is train's: called after every iteration, True stops.
+    """
     if not isinstance(network, Network):
         raise DataFormatError(f"network must be an nn_core.Network, found {type(network).__name__}")
     X_aug, y_aug = augment(X, y, X_mine, y_mine, repeat)
     result = train(X_aug, y_aug, hidden_size=network.n_hidden, lambd=lambd, maxiter=maxiter,
-                   init=network.copy(), method="L-BFGS-B")
+                   init=network.copy(), method="L-BFGS-B", callback=callback)
 
     def scores(net):
         val = None if X_val is None or len(X_val) == 0 else net.accuracy(X_val, y_val)

@@ -173,9 +173,14 @@ r1, r2 = st.columns(2)
 repeat = r1.slider("Repeat each of my digits k times", 1, MAX_REPEAT, 10, key="draw_repeat")
 maxiter = r2.number_input("L-BFGS-B iterations", 1, 300, 30, key="draw_maxiter")
 if st.button("Retrain with my digits", key="draw_retrain", disabled=len(y_mine) == 0 or split is None):
-    with st.spinner("The wizard studies your handwriting…"):
-        out = retrain(net, split.train.X, split.train.y, X_mine, y_mine, repeat, int(maxiter),
-                      run.settings.lambd, split.validation.X, split.validation.y)
+    bar = st.progress(0.0, text="The wizard studies your handwriting…")
+
+    def show_step(step, _network):
+        bar.progress(step.iteration / int(maxiter), text=f"The wizard studies your handwriting: "
+                     f"iteration {step.iteration} of {int(maxiter)}, J = {step.cost:.4f}")
+
+    out = retrain(net, split.train.X, split.train.y, X_mine, y_mine, repeat, int(maxiter),
+                  run.settings.lambd, split.validation.X, split.validation.y, callback=show_step)
     state.freeze(out.result.network)
     settings = replace(run.settings, maxiter=int(maxiter), method="L-BFGS-B", init="my-digits")
     new = state.add_run(state.make_run(settings, out.result, note="with my digits"))

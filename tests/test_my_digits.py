@@ -100,3 +100,18 @@ def test_my_digits_round_trip_through_the_tutorials_files():
     np.testing.assert_array_equal(back.X, X_mine)
     np.testing.assert_array_equal(back.y, y_mine)
     assert back.image_shape == (20, 20)
+
+
+def test_retrain_reports_every_iteration_and_can_be_stopped():
+    X, y = _data(m=60, n=16, seed=1)
+    start = Network.random(16, 8, seed=0)
+    X_mine, y_mine = _data(m=3, n=16, seed=2)
+    seen = []
+
+    def stop_after_three(step, network):
+        seen.append(step.iteration)
+        return step.iteration == 3
+
+    out = retrain(start, X, y, X_mine, y_mine, repeat=2, maxiter=40, callback=stop_after_three)
+    assert seen == [1, 2, 3]
+    assert out.result.n_iterations == 3 and out.result.stopped
