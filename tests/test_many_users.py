@@ -154,7 +154,7 @@ def test_runs_and_knobs_survive_page_switches_and_reruns():
     assert list(at.dataframe[0].value["run"]) == [0, first.id, second.id]  # the history table
 
 
-def test_a_stopped_run_is_kept_even_after_a_visit_to_another_page():
+def test_a_run_cut_short_by_leaving_the_train_page_is_kept_on_the_next_page():
     from ui import training_ui
 
     at = no_exception(app().run())
@@ -168,12 +168,25 @@ def test_a_stopped_run_is_kept_even_after_a_visit_to_another_page():
     job.stop.set()
     at.session_state["train_job"] = job
     no_exception(at.switch_page("pages/4_Draw_and_predict.py").run())
-    assert at.session_state["active_run_id"] == earlier.id  # nothing half-done was made active
-    no_exception(at.switch_page("pages/2_Train.py").run())
+    # The Draw page keeps the partial run in the history at once and says so, but does not make
+    # it active: the user never saw it end.
+    assert at.session_state["active_run_id"] == earlier.id
+    assert "train_job" not in at.session_state
     partial = at.session_state["runs"][-1]
     assert partial.settings.maxiter == 1000 and partial.result.stopped
-    assert 3 <= partial.result.n_iterations < 1000 and at.session_state["active_run_id"] == partial.id
+    assert 3 <= partial.result.n_iterations < 1000
     assert [r.id for r in at.session_state["runs"]] == [earlier.id, partial.id]
+    [toast] = at.toast
+    assert "stopped after" in toast.value and "when you left the Train page" in toast.value
+    assert f"Run #{partial.id} kept" in toast.value
+    # Back on Train: the same message, the run in the table, still not active; one click away.
+    no_exception(at.switch_page("pages/2_Train.py").run())
+    assert any(f"Run #{partial.id}" in w.value and "make it active there" in w.value for w in at.warning)
+    assert [r.id for r in at.session_state["runs"]] == [earlier.id, partial.id]
+    assert at.session_state["active_run_id"] == earlier.id
+    at.selectbox(key="train_pick").set_value(partial.id).run()
+    at.button(key="train_activate").click().run()
+    assert at.session_state["active_run_id"] == partial.id
 
 
 def test_every_trained_model_can_be_downloaded(monkeypatch):

@@ -11,7 +11,9 @@ How a training run works
    Those redraws are its only Streamlit calls, and Streamlit interrupts a script at its next call
    when the user clicks anything (Stop included): the `finally` then asks the worker to stop.
 4. The next run finds the job left in st.session_state, waits for the worker (one iteration at
-   most) and keeps the weights reached as a run "stopped by you after N iterations".
+   most) and keeps the weights reached as a run "stopped by you after N iterations": made active
+   if that run is the Train page's (Stop), only added to the history if the user went to another
+   page (state.active_run calls job.keep_elsewhere()).
 Nothing is drawn from inside the cached function, so a cache hit has nothing to replay.
 """
 
@@ -195,6 +197,21 @@ class TrainingJob:
         except Exception as error:  # noqa: BLE001 - handed to the script thread by finish()
             self.error = error
 
+    def keep_elsewhere(self):
+        """Keep a run cut short because the user left the Train page (any page calls this through
+        state.active_run): into the history, not made active, since the user never saw it end."""
+        self.stop.set()
+        self.thread.join()
+        run, level, text = finish(self, activate=False)
+        if run is None or level == "error":
+            toast = f"Training stopped when you left the Train page. {text}"
+        else:
+            text += " It is in your runs below; make it active there if you want it."
+            toast = (f"Run #{run.id} kept: training stopped after {run.result.n_iterations} iterations "
+                     "when you left the Train page. Make it active there if you want it.")
+        st.session_state["train_message"] = (level, text)
+        st.toast(toast, icon=":material/stop_circle:")
+
     @property
     def from_cache(self):
         """A finished job whose callback never ran although its result has several iterations:
@@ -251,7 +268,7 @@ def collect_leftover():
 
 # --- the outcome -------------------------------------------------------------------------------
 
-def finish(job):
+def finish(job, activate=True):
     """Turn a finished job into a run in the history -> (run or None, level, message).
 
     level is "success", "warning" or "error" (st.success/st.warning/st.error). A run whose
@@ -266,7 +283,7 @@ def finish(job):
     if job.from_cache:
         text = "Same settings as an earlier run, so the result came from the cache, instantly. " + text
     run = state.make_run(settings, result, note=result.message)
-    state.add_run(run, activate=level != "error")
+    state.add_run(run, activate=activate and level != "error")
     if level == "error":
         text += " Your previous model stays active."
     return run, level, f"Run #{run.id}: {text}"

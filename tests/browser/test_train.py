@@ -115,3 +115,26 @@ def test_deep_link_sets_the_knobs(page, server):
     header = active_header(page)
     assert "7 hidden" in header and "λ=3" in header, header
     check_clean(page)
+
+
+def test_leaving_the_train_page_mid_run_keeps_the_run(page, server):
+    goto(page, server, "/Train?maxiter=1000&hidden=150&seed=12")
+    click_button(page, "train_go", wait=False)
+    page.wait_for_function(f"() => ({LIVE_POINTS}) >= 3")  # it is training
+    # Leave for the Draw page in the middle of the run, as an impatient learner does.
+    page.locator('[data-testid="stSidebarNav"] a', has_text="Draw and predict").first.click()
+    toast = page.locator('[data-testid="stToast"]', has_text="when you left the Train page")
+    toast.wait_for()
+    assert "Make it active there" in toast.inner_text()
+    wait_idle(page)
+    # The Draw page still uses the model that was active before: the partial one is not forced on it.
+    assert "#0 ·" in page.locator('[data-testid="stCaptionContainer"]', has_text="Active model").first \
+        .inner_text()
+    check_clean(page)
+    # Back on Train: the kept run is in the history next to the default model.
+    page.locator('[data-testid="stSidebarNav"] a', has_text="Train").first.click()
+    page.locator('[data-testid="stAlert"]', has_text="make it active there").wait_for()
+    wait_idle(page)
+    history = plotly_trace_lengths(page.locator(key("train_runs_chart")))
+    assert max(history) == 2, history
+    check_clean(page)
