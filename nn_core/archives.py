@@ -18,7 +18,7 @@ import numpy as np
 import scipy.io
 
 from .datasets import Dataset
-from .errors import DataFormatError
+from .errors import DataFormatError, check_finite
 from .network import Network
 from .seed_files import dataset_from_tutorial, network_from_tutorial, square_side
 from .sources import read_bytes
@@ -50,12 +50,8 @@ def _arrays(found, keys, kind, matrices=False):
             raise DataFormatError(f"{key} in the {kind} file must be a 2-D matrix, found "
                                   f"shape {np.shape(a)}")
         a = None if a is None else np.asarray(a, dtype=np.float64)
-        bad = np.argwhere(~np.isfinite(a)) if a is not None else []
-        if len(bad):
-            axes = ("row", "column") if a.ndim <= 2 else ("image", "row", "column")
-            where = ", ".join(f"{axis} {i + 1}" for axis, i in zip(axes, bad[0]))
-            raise DataFormatError(f"{key} in the {kind} file: {where}: expected a finite number, "
-                                  f"found {a[tuple(bad[0])]}")
+        if a is not None:
+            check_finite(a, f"{key} in the {kind} file")
         out.append(a)
     return out
 

@@ -20,7 +20,7 @@ import numpy as np
 from .archives import load_mat
 from .cost import check_labels, cost_terms, one_hot
 from .datasets import stratified_subset
-from .errors import DataFormatError
+from .errors import DataFormatError, check_finite
 from .network import N_OUTPUTS, Network
 
 # The fixes name layout.to_column_major / to_row_major: seed_files' own pixel-order conversions.
@@ -102,7 +102,9 @@ def _raw(W1, W2, expected, source, names):
         if W.dtype.kind not in "biuf" or W.ndim != 2:
             raise DataFormatError(f"{name} must be a 2-D matrix of numbers, found {W.dtype} with "
                                   f"shape {W.shape}")
-        out.append(W.astype(np.float64))
+        W = W.astype(np.float64)
+        check_finite(W, f"{name} ({source})")
+        out.append(W)
     return RawWeights(out[0], out[1], expected, source)
 
 

@@ -18,7 +18,7 @@ import re
 
 import numpy as np
 
-from .errors import DataFormatError
+from .errors import DataFormatError, check_finite
 from .sources import read_bytes
 
 
@@ -54,11 +54,7 @@ def read_table(source, what, check_width=None):
                        comments="#", ndmin=2)
     except ValueError as e:
         raise _diagnose(text, what, str(e)) from None
-    bad = np.argwhere(~np.isfinite(A))
-    if len(bad):
-        r, c = bad[0]
-        raise DataFormatError(f"{what}: row {r + 1}, column {c + 1}: expected a finite number, "
-                              f"found {A[r, c]}")
+    check_finite(A, what)
     return A
 
 

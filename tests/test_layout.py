@@ -146,6 +146,23 @@ def test_bad_files_raise_data_format_errors(trained):
         diagnose(raw.W1[:, :40], raw.W2, data)
 
 
+@pytest.mark.parametrize("value", [np.nan, np.inf, -np.inf])
+def test_a_non_finite_weight_is_named_by_its_position(trained, value):
+    _, _, raw, _ = trained
+    W2 = raw.W2.copy()
+    W2[6, 11] = value
+    npz, mat = io.BytesIO(), io.BytesIO()
+    np.savez(npz, W1=raw.W1, W2=W2)
+    scipy.io.savemat(mat, {"Theta1": raw.W1, "Theta2": W2})
+    cases = ((L.raw_npz_weights, npz.getvalue(), "W2"), (L.raw_mat_weights, mat.getvalue(), "Theta2"))
+    for reader, data, name in cases:
+        with pytest.raises(DataFormatError) as error:
+            reader(data)
+        message = str(error.value)
+        assert message.startswith(name) and "row 7, column 12" in message
+        assert f"found {value}" in message
+
+
 def test_input_sizes_put_the_promised_one_first():
     assert L.input_sizes(401) == (400, 401, 399)
 
