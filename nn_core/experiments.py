@@ -38,7 +38,7 @@ GD_RATES = (0.5, 4.0)  # too timid and too bold: gradient descent's two ways to 
 
 @dataclass(frozen=True)
 class Base:
-    """The training knobs every experiment starts from (ui.settings.Settings has them all)."""
+    """The training knobs every experiment starts from (the dashboard's Settings extend it)."""
 
     hidden: int = 25
     lambd: float = 1.0

@@ -8,6 +8,7 @@ a hand-edited link can never crash a page.
 from dataclasses import asdict, dataclass, fields, replace
 
 from nn_core.datasets import DATASETS
+from nn_core.experiments import Base
 from nn_core.training import METHODS
 
 LAMBDA_MAX = 100.0
@@ -18,15 +19,12 @@ LR_MAX = 100.0
 
 
 @dataclass(frozen=True)
-class Settings:
+class Settings(Base):
+    """nn_core's training knobs (experiments.Base: hidden, lambd, maxiter, method, seed,
+    learning_rate) plus what a dashboard run also needs: its data set and where it started."""
+
     dataset: str = "mnist-20x20"
-    hidden: int = 25
-    lambd: float = 1.0
-    maxiter: int = 50
-    method: str = "L-BFGS-B"
-    seed: int = 0
-    learning_rate: float = 1.0
-    init: str = "random"  # "random", or "weights:<hash>" for uploaded start weights
+    init: str = "random"  # "random", "my-digits", or "weights:<hash>" for uploaded start weights
 
     def label(self):
         text = f"{self.dataset} · {self.hidden} hidden · λ={self.lambd:g} · {self.maxiter} it · {self.method}"
