@@ -62,14 +62,20 @@ def show_hidden(net, x, pred, shape):
 def show_saliency(net, x, p, pred, shape):
     st.subheader("Saliency: which pixels made it say so")
     others = [int(d) for d in np.argsort(p)[::-1] if d != pred]
-    other = st.selectbox("Compare with digit", others, key="draw_other",
+    c1, c2 = st.columns([2, 3])
+    other = c1.selectbox("Compare with digit", others, key="draw_other",
                          format_func=lambda d: f"{d} (a3 = {p[d]:.2f})")
-    maps = ((saliency(net, x, pred), f"∂z3[{pred}]/∂a1: for {pred}"),
-            (saliency(net, x, other), f"∂z3[{other}]/∂a1: for {other}"),
-            (contrast(net, x, pred, other), f"{pred} and not {other}"))
+    out = c2.radio("Gradient of", ("z3", "a3"), horizontal=True, key="draw_saliency_of",
+                   format_func={"z3": "the score z3 (before the last sigmoid)",
+                                "a3": "the output a3"}.get,
+                   help="a3's gradient is z3's times a3 (1 − a3): nearly blank when the network "
+                        "is sure, although the same pixels decide.")
+    maps = ((saliency(net, x, pred, out), f"∂{out}[{pred}]/∂a1: for {pred}"),
+            (saliency(net, x, other, out), f"∂{out}[{other}]/∂a1: for {other}"),
+            (contrast(net, x, pred, other, out), f"{pred} and not {other}"))
     for i, (col, (grad, title)) in enumerate(zip(st.columns(3), maps, strict=True)):
         col.plotly_chart(fd.saliency_map(grad, x, shape, title), key=f"draw_saliency{i}")
-    st.caption(f"Red: more ink there would raise the score; blue: ink there lowers it. The black "
+    st.caption(f"Red: more ink there would raise {out}; blue: ink there lowers it. The black "
                f"line is your drawing's outline. The right map shows which pixels made it say "
                f"{pred} and not {other}.")
 

@@ -5,6 +5,7 @@ import io
 import re
 
 import numpy as np
+import plotly_spec
 import pytest
 from conftest import ROOT
 from PIL import Image
@@ -83,6 +84,21 @@ def test_saliency_compares_with_the_chosen_digit():
     at.selectbox(key="draw_other").set_value(1).run()
     assert not at.exception
     assert any("which pixels made it say 7 and not 1" in c.value for c in at.caption)
+
+
+def test_saliency_of_a3_is_that_of_z3_times_the_sigmoid_slope():
+    at = _page(7)
+    z3_map = plotly_spec.array(plotly_spec.figure(at, "draw_saliency0")["data"][0]["z"])
+    at.radio(key="draw_saliency_of").set_value("a3").run()
+    assert not at.exception
+    spec = plotly_spec.figure(at, "draw_saliency0")
+    a3_map = plotly_spec.array(spec["data"][0]["z"])
+    assert "∂a3[7]" in spec["layout"]["title"]["text"]
+    # The slope a3 (1 - a3) is one number for the whole map: the two maps are proportional,
+    # and the confident answer makes the a3 map far fainter.
+    ratio = a3_map[z3_map != 0] / z3_map[z3_map != 0]
+    np.testing.assert_allclose(ratio, ratio[0], rtol=1e-6)
+    assert 0 < ratio[0] < 0.25
 
 
 def _test_digit(at):
