@@ -122,7 +122,7 @@ with left:
     b1, b2 = st.columns(2)
     b1.button("Clear", key="draw_clear", on_click=lambda: st.session_state.update(
         draw_n=st.session_state.get("draw_n", 0) + 1))
-    if b2.button("Another test digit", key="draw_random", disabled=split is None):
+    if b2.button("Another test digit", key="draw_random", disabled=split is None or not len(split.test)):
         st.session_state["draw_test_n"] = st.session_state.get("draw_test_n", 0) + 1
 
 steps = None if canvas.image_data is None else drawing_steps(canvas.image_data, shape)
@@ -144,7 +144,7 @@ with right:
     # A digit from the test set stands here from the start: it shows what a digit the network
     # studied looks like, and the browser has loaded the chart code before the first drawing, so
     # the answer to that drawing is not kept waiting for it. Seeded: the same sequence everywhere.
-    if split is not None and split.test.X.shape[1] == net.n_inputs:
+    if split is not None and len(split.test) and split.test.X.shape[1] == net.n_inputs:
         i = int(np.random.default_rng(st.session_state.get("draw_test_n", 0)).integers(len(split.test)))
         tx, ty = split.test.X[i], int(split.test.y[i])
         tp = net.predict_proba(tx)[0]
@@ -152,8 +152,8 @@ with right:
         st.plotly_chart(charts.digit_image(tx, shape, height=170), key="draw_test_img")
         bars(tp, f"Test digit (a real {ty})", "draw_test_probs")
     else:
-        st.caption("The data this model was trained on is not loaded in this session, so there "
-                   "is no test digit to show next to yours.")
+        st.caption("The data this model was trained on has no test digits in this session (not "
+                   "loaded, or too few digits to set some aside), so none is shown next to yours.")
 
 if steps is not None:
     show_steps(net, steps, shape)

@@ -221,3 +221,27 @@ def test_the_active_models_input_size_decides_the_image(dataset, n_inputs, shape
     assert any(f"Your drawing becomes a {shape} image" in c.value for c in at.caption)
     assert f"How your drawing became {n_inputs} numbers" in _subheaders(at)
     assert "The network says" in _answers(at)
+
+
+def test_a_model_of_a_few_uploaded_digits_has_no_test_digit_and_still_reads():
+    import nn_core
+    from ui.settings import Settings
+    from ui.state import Run
+
+    rng = np.random.default_rng(3)
+    few = as_dataset(rng.uniform(0, 1, (10, 400)), np.arange(10), (20, 20))  # too few for a test split
+    assert len(split_dataset(few, seed=0).test) == 0
+    result = nn_core.train(few.X, few.y, hidden_size=5, maxiter=3)
+    run = Run(78, Settings(dataset=few.name, hidden=5, maxiter=3), result,
+              {"train": 0.0, "validation": None, "test": None})
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["user_data"] = few
+    at.session_state["runs"] = [run]
+    at.session_state["active_run_id"] = 78
+    at.session_state[CANVAS_KEY] = _canvas_value(7)
+    at.run()
+    assert not at.exception
+    assert "The network says" in _answers(at)
+    assert not any(t.startswith("Test digit") for t in _answers(at))
+    assert any("no test digits" in c.value for c in at.caption)
+    assert at.button(key="draw_random").disabled
