@@ -36,9 +36,9 @@ with right:
     st.write(run.label)
     a = run.accuracy
     c1, c2, c3 = st.columns(3)
-    c1.metric("train accuracy", f"{a['train']:.1%}")
-    c2.metric("validation", f"{a['validation']:.1%}")
-    c3.metric("test", f"{a['test']:.1%}")
+    c1.metric("train accuracy", state.percent(a["train"]))
+    c2.metric("validation", state.percent(a["validation"]))
+    c3.metric("test", state.percent(a["test"]))
     st.caption(
         "Train accuracy is measured on the digits the wizard studied; validation and test digits "
         "were kept hidden from him, so they tell how well he reads handwriting he has never seen."

@@ -116,8 +116,12 @@ class Network:
         return np.argmax(self.predict_proba(X), axis=1)
 
     def accuracy(self, X, y):
-        """Fraction of examples whose predicted digit equals y."""
-        return float(np.mean(self.predict(X) == np.asarray(y)))
+        """Fraction of examples whose predicted digit equals y; NaN when there are none (a data
+        set too small to set validation or test digits aside has empty parts)."""
+        y = np.asarray(y)
+        if y.size == 0:
+            return float("nan")
+        return float(np.mean(self.predict(X) == y))
 
     def __eq__(self, other):
         return (

@@ -61,9 +61,9 @@ st.markdown(f"**{run.label}**")
 st.caption(f"{run.result.n_iterations} iterations in {run.result.seconds:.1f} s · {run.result.message}"
            + (f" · {run.note}" if run.note and run.note != run.result.message else ""))
 m1, m2, m3 = st.columns(3)
-m1.metric("train accuracy", f"{run.accuracy['train']:.1%}")
-m2.metric("validation accuracy", f"{run.accuracy['validation']:.1%}")
-m3.metric("test accuracy", f"{run.accuracy['test']:.1%}")
+m1.metric("train accuracy", state.percent(run.accuracy["train"]))
+m2.metric("validation accuracy", state.percent(run.accuracy["validation"]))
+m3.metric("test accuracy", state.percent(run.accuracy["test"]))
 st.caption("The tutorial measures accuracy on its training set, which flatters the wizard: he has "
            "studied those exact digits. Validation and test digits are new to him, like yours.")
 st.plotly_chart(charts.cost_curve(run.result.history_columns()), key="train_cost_curve")

@@ -201,6 +201,9 @@ if report:
     shown = (("mine", "accuracy on my digits", ".0%"), ("validation", "validation accuracy", ".1%"))
     for col, (part, label, fmt) in zip(st.columns(2), shown, strict=True):
         was, now = report["before"][part], report["after"][part]
+        if state.percent(was) == "—" or state.percent(now) == "—":  # no validation digits
+            col.metric(f"{label}, model #{report['new']}", state.percent(now, fmt))
+            continue
         col.metric(f"{label}, model #{report['new']}", format(now, fmt),
                    f"{now - was:+{fmt}} (model #{report['old']}: {was:{fmt}})",
                    delta_arrow="auto" if round(now - was, 4) else "off")

@@ -157,7 +157,7 @@ cols = st.columns(5)
 cols[0].metric("cost J, λ = 0", f"{data:.4f}", help="on the training split")
 cols[1].metric("cost J, λ = 1", f"{data + reg1:.4f}", help="the same plus the penalty on weights")
 for col, part in zip(cols[2:], acc):
-    col.metric(f"{part} accuracy", f"{acc[part]:.1%}")
+    col.metric(f"{part} accuracy", state.percent(acc[part]))
 left, right = st.columns([2, 3])
 pred = net.predict(split.test.X)
 left.plotly_chart(charts.confusion_heatmap(nn_core.confusion_matrix(split.test.y, pred),

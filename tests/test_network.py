@@ -82,3 +82,12 @@ def test_nn_core_never_imports_streamlit_or_plotly():
 
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_accuracy_on_no_examples_is_nan_without_a_warning():
+    import warnings
+
+    net = Network.random(4, 3, seed=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # numpy's "mean of empty slice" would fail here
+        assert np.isnan(net.accuracy(np.zeros((0, 4)), []))

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
+from test_page_draw import CANVAS_KEY, _canvas_value
 
 from nn_core import Network
 from nn_core.seed_files import seed_weights_bytes
@@ -222,3 +223,33 @@ def test_start_weights_from_the_data_folder(tmp_path, monkeypatch):
     assert not at.exception
     run = at.session_state["runs"][-1]
     assert run.network.n_hidden == 9 and run.settings.init.startswith("weights:")
+
+
+def test_a_few_uploaded_digits_train_and_every_page_shows_what_it_can():
+    """Ten digits of your own leave nothing for validation and test: accuracies there read "—",
+    and no page fails on the model trained on them (home, Train, Draw with retraining, Grade)."""
+    from nn_core.my_digits import as_dataset
+
+    rng = np.random.default_rng(3)
+    few = as_dataset(rng.uniform(0, 1, (10, 400)), np.arange(10), (20, 20))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["user_data"] = few
+    at.run()
+    at.switch_page("pages/2_Train.py").run()
+    at.selectbox(key="train_dataset").set_value(few.name).run()
+    train(tiny(at))
+    assert not at.exception
+    assert metric(at, "validation accuracy") == "—" and metric(at, "test accuracy") == "—"
+    assert metric(at, "train accuracy").endswith("%")
+    for page in ("app.py", "pages/7_Grade_weights.py", "pages/3_Hidden_units.py",
+                 "pages/6_Inside_the_network.py"):
+        at.switch_page(page).run()
+        assert not at.exception, page
+    # Draw a 7, add it to my digits and retrain: no validation digits to compare on either.
+    at.session_state[CANVAS_KEY] = _canvas_value(7)
+    at.switch_page("pages/4_Draw_and_predict.py").run()
+    at.button(key="draw_add").click().run()
+    at.number_input(key="draw_maxiter").set_value(3)
+    at.button(key="draw_retrain").click().run()
+    assert not at.exception
+    assert metric(at, f"validation accuracy, model #{at.session_state['active_run_id']}") == "—"

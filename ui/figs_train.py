@@ -60,7 +60,8 @@ def runs_chart(rows):
             customdata=[r["settings"] for r in rows],
             hovertemplate="run %{x}: %{y:.1f}%<br>%{customdata}<extra>" + part + "</extra>",
         ))
-    low = min([r["validation"] for r in rows] + [r["train"] for r in rows])
+    # Lowest accuracy shown (NaN, from a split with no validation digits, is skipped).
+    low = min((v for r in rows for v in (r["train"], r["validation"]) if v == v), default=0.0)
     fig.update_layout(barmode="group", height=300, margin=dict(l=50, r=10, t=40, b=40),
                       title="Accuracy per run", xaxis=dict(title="run", type="category"),
                       yaxis_title="accuracy (%)",

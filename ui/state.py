@@ -136,6 +136,13 @@ def evaluate(network, split):
     }
 
 
+def percent(accuracy, spec=".1%"):
+    """An accuracy for st.metric: "93.6%", or "—" when there was nothing to measure it on."""
+    if accuracy is None or accuracy != accuracy:  # None, or NaN from an empty part of the split
+        return "—"
+    return format(accuracy, spec)
+
+
 def make_run(settings, result, note="", run_id=None):
     split = get_split(settings.dataset)
     return Run(_next_run_id() if run_id is None else run_id, settings, result,
