@@ -26,6 +26,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from .cost import cost_terms, one_hot
+from .errors import DataFormatError
 from .training import train
 
 WORKERS = 2
@@ -69,6 +70,9 @@ def run_trainings(X, y, validation, jobs, progress=None, workers=WORKERS):
     share X without copying, can be stopped in the middle of a training, and never fork the
     multi-threaded Streamlit server.
     """
+    if len(validation.y) == 0:
+        raise DataFormatError("every experiment is measured on validation digits, found none: the "
+                              f"data set is too small to set some aside ({len(y)} training digits)")
     stop = threading.Event()
     done = [0] * len(jobs)
     total = sum(job.units for job in jobs)

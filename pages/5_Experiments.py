@@ -33,6 +33,11 @@ with st.container(border=True):
              "for the experiments here; the method is the active model's.")
     settings = fx.settings_ui(active.settings, state.dataset_names())
 split = state.get_split(settings.dataset)
+if len(split.validation) == 0:
+    st.warning(f"**{settings.dataset}** holds only {len(split.train)} digits: too few to keep some "
+               "aside for validation, and every experiment here is judged on validation digits. "
+               "Pick a built-in data set above, or load more digits in the Data explorer.")
+    st.stop()
 base = ex.Base.of(settings)
 fx.wait_for_interrupted()  # a Stop click: let the stopped experiment keep what it finished
 done = fx.outcomes()

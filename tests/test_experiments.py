@@ -202,3 +202,14 @@ def test_seed_spread_defaults_to_ten_seeds_from_the_base_seed(split):
     spread = ex.seed_spread(split, ex.Base(hidden=4, maxiter=2, seed=7))
     assert spread.values.tolist() == list(range(7, 17)) and spread.complete
     assert len(set(spread.final_cost)) > 1  # different starts, different ends
+
+
+def test_a_split_without_validation_digits_is_refused_with_a_reason(split):
+    from nn_core.my_digits import as_dataset
+
+    # One digit of each class: a stratified split has nothing to set aside.
+    first = [int(np.flatnonzero(split.train.y == d)[0]) for d in range(10)]
+    few = split_dataset(as_dataset(split.train.X[first], split.train.y[first], (8, 8)), seed=0)
+    assert len(few.validation) == 0
+    with pytest.raises(DataFormatError, match="validation digits, found none.*10 training digits"):
+        ex.seed_spread(few, ex.Base(hidden=3, maxiter=2), [0, 1])

@@ -168,3 +168,20 @@ def test_results_survive_a_visit_to_another_page():
     at.switch_page("pages/5_Experiments.py").run()
     assert not at.exception
     assert _lessons(at) == lesson and at.tabs[4].get("plotly_chart")
+
+
+def test_a_data_set_too_small_for_validation_says_so_instead_of_offering_runs():
+    import numpy as np
+
+    from nn_core.my_digits import as_dataset
+
+    few = as_dataset(np.random.default_rng(3).uniform(0, 1, (10, 64)), np.arange(10), (8, 8))
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.session_state["user_data"] = few
+    at.run()
+    at.selectbox(key="exp_dataset").set_value(few.name).run()
+    assert not at.exception
+    assert any("too few to keep some aside for validation" in w.value for w in at.warning)
+    assert not [b for b in at.button if (b.key or "").endswith("_run")]  # nothing to run on
+    at.selectbox(key="exp_dataset").set_value("sklearn-8x8").run()  # the way back
+    assert at.button(key="exp_symmetry_run")
