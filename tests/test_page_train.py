@@ -253,3 +253,36 @@ def test_a_few_uploaded_digits_train_and_every_page_shows_what_it_can():
     at.button(key="draw_retrain").click().run()
     assert not at.exception
     assert metric(at, f"validation accuracy, model #{at.session_state['active_run_id']}") == "—"
+
+
+def test_a_model_whose_uploaded_data_was_replaced_keeps_its_place_on_train():
+    """Upload digits, train on them, then load other files in the Data explorer: the model stays
+    active and the Train page says why its mistakes cannot be shown, instead of failing."""
+    from nn_core.datasets import load_dataset
+    from nn_core.seed_files import seed_data_bytes
+
+    mnist = load_dataset("mnist-20x20")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.switch_page("pages/1_Data_explorer.py").run()
+
+    def load(rows):
+        x, y = seed_data_bytes(mnist.subset(rows))
+        at.file_uploader(key="explorer_x_upload").upload("X.in", x)
+        at.file_uploader(key="explorer_y_upload").upload("y.in", y)
+        at.run()
+        at.button(key="explorer_load").click().run()
+        assert not at.exception and not at.error
+        return at.session_state["user_data"].name
+
+    first = load(np.arange(0, 300))
+    at.switch_page("pages/2_Train.py").run()
+    at.selectbox(key="train_dataset").set_value(first).run()
+    train(tiny(at))
+    trained = at.session_state["active_run_id"]
+    at.switch_page("pages/1_Data_explorer.py").run()
+    assert load(np.arange(300, 500)) != first
+    at.switch_page("pages/2_Train.py").run()
+    assert not at.exception
+    assert at.session_state["active_run_id"] == trained
+    assert any("no longer loaded in this session" in i.value for i in at.info)
+    assert metric(at, "validation accuracy").endswith("%")  # measured when it was trained
