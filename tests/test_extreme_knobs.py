@@ -7,13 +7,11 @@ page runs each end in AppTest, on the full training split where cheap and on the
 for the 1000 iterations.
 """
 
-import base64
-import io
 
 import numpy as np
 import pytest
+from canvas_values import CANVAS_KEY, canvas_value
 from conftest import ROOT
-from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 import nn_core
@@ -195,10 +193,7 @@ def canvas_payload():
     img = np.zeros((300, 300, 4), np.uint8)
     img[..., 3] = 255
     img[40:260, 135:165, :3] = 255
-    buf = io.BytesIO()
-    Image.fromarray(img, "RGBA").save(buf, format="PNG")
-    data = "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
-    return {"drawing": {"raw": {"objects": [{"type": "path"}]}, "data": data}, "backgroundFit": None}
+    return canvas_value(img)
 
 
 @pytest.fixture(scope="module")
@@ -225,7 +220,7 @@ def test_pages_that_draw_hidden_units_cope_with_1_and_400(extreme_runs, page_fil
     at.session_state["runs"] = [run]
     at.session_state["active_run_id"] = run.id
     if page_file.startswith("4_"):  # a drawing, so the hidden units' votes and saliency are drawn
-        at.session_state["draw_canvas_0"] = canvas_payload()
+        at.session_state[CANVAS_KEY] = canvas_payload()
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     if page_file.startswith("4_"):

@@ -1,14 +1,12 @@
 """AppTest for the Draw and predict page: prompt, prediction, test digit, my digits, saliency."""
 
-import base64
-import io
 import re
 
 import numpy as np
 import plotly_spec
 import pytest
+from canvas_values import CANVAS_KEY, mnist_canvas_value
 from conftest import ROOT
-from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from nn_core.datasets import load_dataset, split_dataset
@@ -17,25 +15,10 @@ from nn_core.seed_files import seed_data_bytes
 from ui import state
 
 PAGE = str(ROOT / "pages/4_Draw_and_predict.py")
-CANVAS_KEY = "draw_canvas_0"  # the canvas's key before Clear is ever pressed
-
-
-def _canvas_value(digit):
-    """What the browser sends for a drawing: the first test-split MNIST `digit`, 300 x 300 PNG."""
-    test = split_dataset(load_dataset("mnist-28x28"), seed=0).test
-    img = test.images()[np.flatnonzero(test.y == digit)[0]]
-    grey = Image.fromarray((img * 255).astype(np.uint8)).resize((300, 300), Image.Resampling.BILINEAR)
-    rgba = Image.merge("RGBA", (grey, grey, grey, Image.new("L", grey.size, 255)))
-    buf = io.BytesIO()
-    rgba.save(buf, format="PNG")
-    data = "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
-    return {"drawing": {"raw": {"objects": [{"type": "path"}]}, "data": data}, "backgroundFit": None}
-
-
 def _page(digit=None):
     at = AppTest.from_file(PAGE, default_timeout=60)
     if digit is not None:
-        at.session_state[CANVAS_KEY] = _canvas_value(digit)
+        at.session_state[CANVAS_KEY] = mnist_canvas_value(digit)
     return at.run()
 
 
@@ -195,7 +178,7 @@ def test_the_label_suggestion_follows_each_new_drawing():
     at = _page(7)
     assert at.selectbox(key="draw_label").value == 7
     at.selectbox(key="draw_label").set_value(4).run()
-    at.session_state[CANVAS_KEY] = _canvas_value(1)
+    at.session_state[CANVAS_KEY] = mnist_canvas_value(1)
     at.run()
     assert _answers(at)["The network says"] == 1
     assert at.selectbox(key="draw_label").value == 1
@@ -215,7 +198,7 @@ def test_the_active_models_input_size_decides_the_image(dataset, n_inputs, shape
     at = AppTest.from_file(PAGE, default_timeout=60)
     at.session_state["runs"] = [run]
     at.session_state["active_run_id"] = 77
-    at.session_state[CANVAS_KEY] = _canvas_value(7)
+    at.session_state[CANVAS_KEY] = mnist_canvas_value(7)
     at.run()
     assert not at.exception
     assert any(f"Your drawing becomes a {shape} image" in c.value for c in at.caption)
@@ -238,7 +221,7 @@ def test_a_model_of_a_few_uploaded_digits_has_no_test_digit_and_still_reads():
     at.session_state["user_data"] = few
     at.session_state["runs"] = [run]
     at.session_state["active_run_id"] = 78
-    at.session_state[CANVAS_KEY] = _canvas_value(7)
+    at.session_state[CANVAS_KEY] = mnist_canvas_value(7)
     at.run()
     assert not at.exception
     assert "The network says" in _answers(at)

@@ -5,9 +5,9 @@ from urllib.parse import parse_qsl
 
 import numpy as np
 import pytest
+from canvas_values import CANVAS_KEY, mnist_canvas_value
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
-from test_page_draw import CANVAS_KEY, _canvas_value
 
 from nn_core import Network
 from nn_core.seed_files import seed_weights_bytes
@@ -246,7 +246,7 @@ def test_a_few_uploaded_digits_train_and_every_page_shows_what_it_can():
         at.switch_page(page).run()
         assert not at.exception, page
     # Draw a 7, add it to my digits and retrain: no validation digits to compare on either.
-    at.session_state[CANVAS_KEY] = _canvas_value(7)
+    at.session_state[CANVAS_KEY] = mnist_canvas_value(7)
     at.switch_page("pages/4_Draw_and_predict.py").run()
     at.button(key="draw_add").click().run()
     at.number_input(key="draw_maxiter").set_value(3)

@@ -1,0 +1,32 @@
+"""What the Draw page's canvas sends, for AppTest: st_canvas's component value for an image.
+
+The browser sends the drawing as a PNG data URL (see docs/browser-testing.md); AppTest tests put
+the same value under the canvas's key in session state.
+"""
+
+import base64
+import io
+
+import numpy as np
+from PIL import Image
+
+from nn_core.datasets import load_dataset, split_dataset
+
+CANVAS_KEY = "draw_canvas_0"  # the canvas's key before Clear is ever pressed
+
+
+def canvas_value(rgba):
+    """st_canvas's component value for an (h, w, 4) uint8 image."""
+    buf = io.BytesIO()
+    Image.fromarray(rgba, "RGBA").save(buf, format="PNG")
+    data = "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+    return {"drawing": {"raw": {"objects": [{"type": "path"}]}, "data": data}, "backgroundFit": None}
+
+
+def mnist_canvas_value(digit):
+    """A drawing of `digit`: the first test-split MNIST one, as a 300 x 300 canvas."""
+    test = split_dataset(load_dataset("mnist-28x28"), seed=0).test
+    img = test.images()[np.flatnonzero(test.y == digit)[0]]
+    grey = Image.fromarray((img * 255).astype(np.uint8)).resize((300, 300), Image.Resampling.BILINEAR)
+    rgba = Image.merge("RGBA", (grey, grey, grey, Image.new("L", grey.size, 255)))
+    return canvas_value(np.asarray(rgba))
