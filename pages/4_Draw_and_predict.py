@@ -201,7 +201,7 @@ if report:
     shown = (("mine", "accuracy on my digits", ".0%"), ("validation", "validation accuracy", ".1%"))
     for col, (part, label, fmt) in zip(st.columns(2), shown, strict=True):
         was, now = report["before"][part], report["after"][part]
-        if state.percent(was) == "—" or state.percent(now) == "—":  # no validation digits
+        if not (state.measured(was) and state.measured(now)):  # no validation digits
             col.metric(f"{label}, model #{report['new']}", state.percent(now, fmt))
             continue
         col.metric(f"{label}, model #{report['new']}", format(now, fmt),

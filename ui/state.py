@@ -136,11 +136,14 @@ def evaluate(network, split):
     }
 
 
+def measured(accuracy):
+    """False for None or NaN: there were no digits to measure it on (an empty part of a split)."""
+    return accuracy is not None and accuracy == accuracy
+
+
 def percent(accuracy, spec=".1%"):
     """An accuracy for st.metric: "93.6%", or "—" when there was nothing to measure it on."""
-    if accuracy is None or accuracy != accuracy:  # None, or NaN from an empty part of the split
-        return "—"
-    return format(accuracy, spec)
+    return format(accuracy, spec) if measured(accuracy) else "—"
 
 
 def make_run(settings, result, note="", run_id=None):
