@@ -1,26 +1,18 @@
-"""What the Draw page's canvas sends, for AppTest: st_canvas's component value for an image.
+"""What the Draw page's canvas sends, for AppTest: st_canvas's component value for a drawing.
 
 The browser sends the drawing as a PNG data URL (see docs/browser-testing.md); AppTest tests put
 the same value under the canvas's key in session state.
 """
 
-import base64
-import io
-
 import numpy as np
 from PIL import Image
 
+from benchmarks.load_test import canvas_value  # the load test's sessions draw the same way
 from nn_core.datasets import load_dataset, split_dataset
 
 CANVAS_KEY = "draw_canvas_0"  # the canvas's key before Clear is ever pressed
 
-
-def canvas_value(rgba):
-    """st_canvas's component value for an (h, w, 4) uint8 image."""
-    buf = io.BytesIO()
-    Image.fromarray(rgba, "RGBA").save(buf, format="PNG")
-    data = "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
-    return {"drawing": {"raw": {"objects": [{"type": "path"}]}, "data": data}, "backgroundFit": None}
+__all__ = ["CANVAS_KEY", "canvas_value", "mnist_canvas_value"]
 
 
 def mnist_canvas_value(digit):
