@@ -31,6 +31,7 @@ from nn_core.seed_files import read_seed_weights
 
 from . import figs_train, state
 from .settings import DEFAULT, FIELD_NAMES, HIDDEN_MAX, LR_MAX, MAXITER_MAX, SEED_MAX, from_query, to_query
+from .text import literal
 
 LAMBDAS = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
 KEYS = {"dataset": "train_dataset", "hidden": "train_hidden", "lambd": "train_lambd",
@@ -160,7 +161,7 @@ def start_weights_ui(n_inputs):
     try:
         net = _parse_weights(w1, w2, n_inputs)
     except nn_core.DataFormatError as error:
-        st.error(f"These start weights do not fit: {error}")
+        st.error(f"These start weights do not fit: {literal(error)}")
         return None, None
     digest = hashlib.sha1(net.W1.tobytes() + net.W2.tobytes()).hexdigest()
     st.caption(f"Start weights: {net.n_inputs}-{net.n_hidden}-10 (sha1 {digest[:10]}…).")
@@ -276,7 +277,7 @@ def finish(job, activate=True):
     """
     if job.error is not None:
         if isinstance(job.error, nn_core.DataFormatError):
-            return None, "error", f"Training could not start: {job.error}"
+            return None, "error", f"Training could not start: {literal(job.error)}"
         raise job.error
     result, settings = job.result, job.settings
     level, text = verdict(result, settings, job.init)

@@ -15,6 +15,7 @@ How it works
 The terminal summary prints the suite's run time and the measured mouse-up-to-answer times.
 """
 
+import contextlib
 import os
 import shutil
 import socket
@@ -44,13 +45,14 @@ def _free_port():
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server():
-    TIMINGS["started"] = time.perf_counter()
+@contextlib.contextmanager
+def streamlit_server(script="app.py"):
+    """`streamlit run script` from the project's folder (so .streamlit/config.toml applies) on a
+    free port; yields its URL once /_stcore/health answers, and stops exactly that process."""
     port = _free_port()
     with socket.socket() as s:
         assert s.connect_ex(("127.0.0.1", port)) != 0, f"port {port} is already serving something"
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+    cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
            "--server.address", "127.0.0.1", "--server.port", str(port),
            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
     # The server's output goes to a temporary file (outside the repository), shown on failure.
@@ -71,15 +73,24 @@ def server():
             pytest.fail(f"streamlit did not become healthy (exit code {proc.poll()}):\n"
                         + log.read()[-3000:])
         time.sleep(0.2)
-    yield url
-    proc.terminate()
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-    log.close()
-    os.unlink(log.name)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+        os.unlink(log.name)
+
+
+@pytest.fixture(scope="session")
+def server():
+    TIMINGS["started"] = time.perf_counter()
+    with streamlit_server() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
