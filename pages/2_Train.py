@@ -73,10 +73,7 @@ with st.expander("The maths"):
     st.write("GD steps W ← W − learning rate × ∂J/∂W. L-BFGS-B (the tutorial's choice), CG and TNC "
              "also remember earlier gradients to guess the valley's shape and pick their own step.")
 
-# A run interrupted on the previous script run (Stop, or any other click): keep what it reached.
-leftover = tui.collect_leftover()
-if leftover is not None:
-    st.session_state["train_message"] = tui.finish(leftover)[1:]
+tui.collect_training()  # a run that ended since the last script run: its verdict
 
 with st.container(border=True):
     left, right = st.columns([1, 2])
@@ -87,15 +84,9 @@ with st.container(border=True):
         settings = tui.settings_ui(start)
     tui.mirror_in_url(settings)
 
-go_col, stop_col, _ = st.columns([1, 1, 4])
-train_clicked = go_col.button("Train", type="primary", key="train_go", disabled=start[1] is None)
-stop_slot, bar, curve = stop_col.empty(), st.empty(), st.empty()
-if train_clicked:
-    stop_slot.button("Stop", key="train_stop", help="Stop now and keep the weights reached so far.")
-    job = tui.TrainingJob(settings, init=start[0])
-    tui.run_and_watch(job, bar, curve)
-    stop_slot.empty()
-    st.session_state["train_message"] = tui.finish(job)[1:]
+st.button("Train", type="primary", key="train_go", disabled=start[1] is None or tui.training(),
+          on_click=tui.start_training, args=(settings, start[0]))
+tui.watch_training()
 tui.show_message(st.session_state.get("train_message"))
 
 # --- the active model ---------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 import nn_core
 from nn_core.datasets import load_dataset, split_dataset, stratified_subset
 from ui import state
+from ui.jobs import wait_for_jobs
 from ui.settings import HIDDEN_MAX, LAMBDA_MAX, LR_MAX, MAXITER_MAX, Settings
 
 PAGE = str(ROOT / "pages" / "2_Train.py")
@@ -131,6 +132,8 @@ def page(**knobs):
 
 def train(at):
     at.button(key="train_go").click().run()
+    wait_for_jobs(at.session_state)
+    at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at.session_state["runs"][-1]
 

@@ -140,3 +140,14 @@ def watch(key, draw):
         draw(now)
 
     poll()
+
+
+def wait_for_jobs(session_state, timeout=300):
+    """Wait until every job kept in session_state (st.session_state, or AppTest's) has ended.
+
+    For tests and scripts that drive pages with AppTest, where no fragment polls: wait, then
+    run the page again to show what the jobs left.
+    """
+    for value in list(session_state.values()):
+        if isinstance(value, Job) and not value.wait(timeout):
+            raise TimeoutError(f"the {value.name} job was still running after {timeout} s")
