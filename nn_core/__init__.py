@@ -11,7 +11,7 @@ from .drawing import DrawingSteps, drawing_steps, prepare_drawing
 from .errors import DataFormatError
 from .gradcheck import GradientCheck, gradient_check
 from .metrics import confusion_matrix, mistakes, per_class_accuracy
-from .network import Activations, Network, sigmoid
+from .network import HIDDEN_RANGE, Activations, Network, check_hidden_size, sigmoid
 from .seed_files import (
     read_seed_data,
     read_seed_weights,
@@ -28,6 +28,7 @@ from .training import METHODS, Step, TrainResult, train
 __all__ = [
     "Activations",
     "confusion_matrix",
+    "check_hidden_size",
     "cost_and_gradient",
     "DataFormatError",
     "Dataset",
@@ -35,6 +36,7 @@ __all__ = [
     "drawing_steps",
     "DrawingSteps",
     "gradient_check",
+    "HIDDEN_RANGE",
     "GradientCheck",
     "load_dataset",
     "MAX_UPLOAD_BYTES",

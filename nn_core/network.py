@@ -19,6 +19,18 @@ from scipy.special import expit
 from .errors import DataFormatError
 
 N_OUTPUTS = 10
+# The hidden-layer sizes the project trains and every page can draw (the Grade page shows each
+# unit's W1 row as an image). The tutorial uses 25; 400 hidden units are as many as pixels.
+HIDDEN_RANGE = (1, 400)
+
+
+def check_hidden_size(h, what="hidden_size"):
+    """h if it is a whole number in HIDDEN_RANGE, else DataFormatError saying expected and found."""
+    lo, hi = HIDDEN_RANGE
+    if not (isinstance(h, (int, np.integer)) and not isinstance(h, bool) and lo <= h <= hi):
+        raise DataFormatError(f"{what}: expected a whole number of hidden units from {lo} to {hi}, "
+                              f"found {h!r}")
+    return int(h)
 
 
 def sigmoid(z):

@@ -4,7 +4,6 @@ import numpy as np
 import streamlit as st
 
 import nn_core
-from nn_core.seed_files import network_npz_bytes, seed_weights_bytes
 from ui import charts, figs_train, state
 from ui import training_ui as tui
 
@@ -133,15 +132,7 @@ if button_col.button("Make it the active model", key="train_activate", disabled=
     st.rerun()
 
 st.subheader("Download the active model")
-w1_bytes, w2_bytes = seed_weights_bytes(net)
-d1, d2, d3 = st.columns(3)
-d1.download_button("TrainedW1.in", w1_bytes, file_name="TrainedW1.in", on_click="ignore",
-                   key="train_dl_w1")
-d2.download_button("TrainedW2.in", w2_bytes, file_name="TrainedW2.in", on_click="ignore",
-                   key="train_dl_w2")
-d3.download_button("weights (.npz)", network_npz_bytes(net), file_name="network.npz",
-                   on_click="ignore", key="train_dl_npz")
-st.caption("TrainedW1.in and TrainedW2.in are in the tutorial's layout: predict.py reads them as is.")
+tui.downloads_ui(net, split.train.image_shape if split is not None else None)
 
 st.info("**Experiment to try:** set λ = 0, 200 hidden units and maxiter 300. Training accuracy "
         "climbs towards 100 % while validation stalls: the wizard memorised the digits he studied. "

@@ -168,7 +168,15 @@ right.plotly_chart(charts.weight_grid(net.W1, ds.image_shape), key="grade_units"
 right.caption("Each hidden unit's row of W1 as an image (red excites, blue inhibits). In weights "
               "read the right way round, the units look like strokes and blobs where digits have ink.")
 
-if source != "active":
+try:
+    nn_core.check_hidden_size(net.n_hidden, "these weights")
+    beyond = None
+except nn_core.DataFormatError as error:
+    beyond = str(error)
+if source != "active" and beyond is not None:
+    st.warning(f"The grade above stands, but the dashboard can make active only models in its "
+               f"hidden-size range ({beyond}), so these weights cannot become the active model.")
+elif source != "active":
     digest = hashlib.sha1(net.W1.tobytes() + net.W2.tobytes()).hexdigest()
     if st.button("Make this the active model", key="grade_activate"):
         existing = [r for r in state.runs() if r.settings.init == "weights:" + digest

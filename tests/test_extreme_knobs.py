@@ -18,9 +18,10 @@ import nn_core
 from nn_core.datasets import load_dataset, split_dataset, stratified_subset
 from ui import state
 from ui.jobs import wait_for_jobs
-from ui.settings import HIDDEN_MAX, LAMBDA_MAX, LR_MAX, MAXITER_MAX, Settings
+from ui.settings import LAMBDA_MAX, LR_MAX, MAXITER_MAX, Settings
 
 PAGE = str(ROOT / "pages" / "2_Train.py")
+HIDDEN_MAX = nn_core.HIDDEN_RANGE[1]
 
 
 @pytest.fixture(scope="module")

@@ -21,10 +21,19 @@ from pathlib import Path
 import streamlit as st
 
 import nn_core
-from nn_core.seed_files import read_seed_weights
+from nn_core.seed_files import network_npz_bytes, read_seed_weights, seed_weights_bytes
 
 from . import figs_train, jobs, state
-from .settings import DEFAULT, FIELD_NAMES, HIDDEN_MAX, LR_MAX, MAXITER_MAX, SEED_MAX, from_query, to_query
+from .settings import (
+    DEFAULT,
+    FIELD_NAMES,
+    LR_MAX,
+    MAXITER_MAX,
+    SEED_MAX,
+    from_query,
+    query_problems,
+    to_query,
+)
 from .text import literal
 
 LAMBDAS = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
@@ -40,6 +49,8 @@ def _remembered():
     """The settings to show: the last ones used in this session, else the URL's (a shared link)."""
     if "train_settings" not in st.session_state:
         st.session_state["train_settings"] = from_query(st.query_params)
+        for problem in query_problems(st.query_params.to_dict()):
+            st.warning(f"The link's settings: {problem}.")
     return st.session_state["train_settings"]
 
 
@@ -69,10 +80,10 @@ def settings_ui(start):
     c1, c2 = st.columns(2)
     lam_key = KEYS["lambd"]
     options = sorted(set(LAMBDAS) | {float(st.session_state[lam_key])})
-    if fixed_hidden is not None:  # show the size that will be used
-        st.session_state[KEYS["hidden"]] = min(fixed_hidden, HIDDEN_MAX)
+    if fixed_hidden is not None:  # show the size that will be used (start_weights_ui checked it)
+        st.session_state[KEYS["hidden"]] = fixed_hidden
     with c1:
-        hidden = st.slider("hidden units", 1, HIDDEN_MAX, key=KEYS["hidden"],
+        hidden = st.slider("hidden units", *nn_core.HIDDEN_RANGE, key=KEYS["hidden"],
                            disabled=fixed_hidden is not None,
                            help="How many features the wizard may invent (the tutorial: 25).")
         if fixed_hidden is not None:
@@ -153,6 +164,7 @@ def start_weights_ui(n_inputs):
         w1, w2 = (DATA_DIR / "W1.in").read_bytes(), (DATA_DIR / "W2.in").read_bytes()
     try:
         net = _parse_weights(w1, w2, n_inputs)
+        nn_core.check_hidden_size(net.n_hidden, "W1.in (one row per hidden unit)")
     except nn_core.DataFormatError as error:
         st.error(f"These start weights do not fit: {literal(error)}")
         return None, None
@@ -302,3 +314,25 @@ def history_rows(runs, active_id):
              "train": 100 * r.accuracy["train"], "validation": 100 * r.accuracy["validation"],
              "test": 100 * r.accuracy["test"], "iterations": r.result.n_iterations,
              "seconds": r.result.seconds, "message": r.result.message} for r in runs]
+
+
+def downloads_ui(net, image_shape):
+    """The active model as the tutorial's TrainedW1.in / TrainedW2.in and as an .npz; a model the
+    tutorial's files cannot hold (images that are not square) gets the .npz and the reason."""
+    try:
+        tutorial = seed_weights_bytes(net, image_shape)
+    except nn_core.DataFormatError as error:
+        tutorial = None
+        st.info(f"TrainedW1.in and TrainedW2.in are not available for this model: {error}. "
+                "The .npz file holds its W1 and W2 as they are.")
+    d1, d2, d3 = st.columns(3)
+    if tutorial is not None:
+        d1.download_button("TrainedW1.in", tutorial[0], file_name="TrainedW1.in", on_click="ignore",
+                           key="train_dl_w1")
+        d2.download_button("TrainedW2.in", tutorial[1], file_name="TrainedW2.in", on_click="ignore",
+                           key="train_dl_w2")
+    d3.download_button("weights (.npz)", network_npz_bytes(net), file_name="network.npz",
+                       on_click="ignore", key="train_dl_npz")
+    if tutorial is not None:
+        st.caption("TrainedW1.in and TrainedW2.in are in the tutorial's layout: predict.py reads them "
+                   "as is.")
