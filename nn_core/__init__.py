@@ -4,14 +4,16 @@ This package never imports streamlit or plotly: the dashboard's pages import it
 and draw; scripts and tests use it directly.
 """
 
+from .activations import sigmoid
 from .archives import network_npz_bytes, read_mat, read_npz
+from .backprop import Activations
 from .cost import cost_and_gradient, one_hot
 from .datasets import DATASETS, Dataset, Split, load_dataset, split_dataset, stratified_subset
 from .drawing import DrawingSteps, drawing_steps, prepare_drawing
 from .errors import DataFormatError
 from .gradcheck import GradientCheck, gradient_check
 from .metrics import confusion_matrix, mistakes, per_class_accuracy
-from .network import HIDDEN_RANGE, Activations, Network, check_hidden_size, sigmoid
+from .network import HIDDEN_RANGE, Network, check_hidden_size
 from .seed_files import (
     read_seed_data,
     read_seed_weights,
