@@ -30,6 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from playwright.async_api import TimeoutError as PlaywrightTimeout  # noqa: E402
+
 from benchmarks.serve import streamlit_server  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -37,11 +39,10 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 CANVAS = '[data-testid="stBidiComponentIsolated"] canvas.upper-canvas'
-ANSWER_IS = """d => [...document.querySelectorAll('.draw-answer')].some(e =>
-    e.closest('[data-testid="stMarkdownContainer"]')?.innerText.includes('The network says')
-    && e.innerText.trim() === d)"""
-NO_ANSWER = """() => ![...document.querySelectorAll('.draw-answer')].some(e =>
-    e.closest('[data-testid="stMarkdownContainer"]')?.innerText.includes('The network says'))"""
+# The answer under "The network says" (after a clear there is none until the next drawing).
+ANSWER = """() => [...document.querySelectorAll('.draw-answer')].filter(e =>
+    e.closest('[data-testid="stMarkdownContainer"]')?.innerText.includes('The network says'))
+    .map(e => e.innerText.trim())[0] || null"""
 # Strokes in canvas pixels (300 x 300) and the digit the default model reads in them.
 DRAWINGS = [([[(80, 70), (150, 68), (220, 70), (175, 150), (130, 240)]], "7"),
             ([[(150, 40), (148, 140), (146, 250)]], "1")]
@@ -73,15 +74,23 @@ async def draws(page, url, n):
     await page.goto(url)
     await page.locator(CANVAS).wait_for(timeout=120_000)
     await idle(page)
-    out = []
+    out, wrong, lost = [], 0, 0
     for strokes, digit in itertools.islice(itertools.cycle(DRAWINGS), n):
         released = await draw(page, strokes)
-        await page.wait_for_function(ANSWER_IS, arg=digit, timeout=60_000)
+        try:
+            handle = await page.wait_for_function(ANSWER, timeout=60_000)
+        except PlaywrightTimeout:  # the canvas never sent the stroke: count it, go on
+            lost += 1
+            continue
         out.append(time.perf_counter() - released)
+        wrong += await handle.json_value() != digit  # a stroke cut short by a busy browser
         await idle(page)
         await page.locator(".st-key-draw_clear button").first.click()
-        await page.wait_for_function(NO_ANSWER, timeout=60_000)
+        await page.wait_for_function(f"() => !({ANSWER})()", timeout=60_000)
         await idle(page)
+    if wrong or lost:
+        print(f"  ({wrong} of {n} drawings on {url} were read as another digit than drawn, "
+              f"{lost} got no answer within 60 s)")
     return out
 
 
