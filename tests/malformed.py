@@ -170,12 +170,14 @@ def over_cap_bytes():
     return (line * (MAX_UPLOAD_BYTES // len(line) + 1))[: MAX_UPLOAD_BYTES + 1]
 
 
+BIG_BAD_LINE = b"5.000000000000000000e-01," * 399 + b"5.000000000000000000e-01\n"  # as np.savetxt
+BIG_BAD_ROWS = -(-50 * 1024**2 // len(BIG_BAD_LINE))  # 5,243 rows of 400, as in the tutorial
+
+
 @functools.cache
-def big_bad_x_bytes(megabytes=50):
+def big_bad_x_bytes():
     """A ~50 MB X.in (like the tutorial's) whose very last row holds a text cell."""
-    line = b"0.5," * 399 + b"0.5\n"
-    rows = megabytes * 1024**2 // len(line)
-    return line * (rows - 1) + b"0.5," * 399 + b"oops\n"
+    return BIG_BAD_LINE * (BIG_BAD_ROWS - 1) + b"5.000000000000000000e-01," * 399 + b"oops\n"
 
 
 # --- generators for one target only ------------------------------------------------------------
@@ -412,7 +414,7 @@ def cases():
         for target in TEXT_TARGETS:
             out.append(Case(f"{target}/{name}", target, fn(files[target], arrays[target]), says))
     out.append(Case("X.in/50-MB-bad-last-row", "X.in", big_bad_x_bytes(),
-                    (("row 32768,",), ("'oops'",))))
+                    ((f"row {BIG_BAD_ROWS},",), ("'oops'",))))
     for name, (data, says) in _y_cases().items():
         out.append(Case(f"y.in/{name}", "y.in", data, says))
     for target, gens in _w_cases().items():
