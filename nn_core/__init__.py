@@ -11,6 +11,7 @@ from .drawing import DrawingSteps, drawing_steps, prepare_drawing
 from .errors import DataFormatError
 from .gradcheck import GradientCheck, gradient_check
 from .metrics import confusion_matrix, mistakes, per_class_accuracy
+from .my_digits import MAX_MY_DIGITS
 from .network import Activations, Network, sigmoid
 from .seed_files import (
     read_seed_data,
@@ -22,7 +23,7 @@ from .seed_files import (
     write_seed_data,
     write_seed_weights,
 )
-from .sources import MAX_UPLOAD_BYTES
+from .sources import MAX_DIGITS, MAX_PIXELS, MAX_UNPACKED_BYTES, MAX_UPLOAD_BYTES, MAX_X_BYTES
 from .training import METHODS, Step, TrainResult, train
 
 __all__ = [
@@ -37,7 +38,12 @@ __all__ = [
     "gradient_check",
     "GradientCheck",
     "load_dataset",
+    "MAX_DIGITS",
+    "MAX_MY_DIGITS",
+    "MAX_PIXELS",
+    "MAX_UNPACKED_BYTES",
     "MAX_UPLOAD_BYTES",
+    "MAX_X_BYTES",
     "METHODS",
     "mistakes",
     "Network",
