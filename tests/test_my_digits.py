@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from nn_core import DataFormatError, Network
-from nn_core.my_digits import MAX_REPEAT, as_dataset, augment, retrain
+from nn_core.my_digits import MAX_MY_DIGITS, MAX_REPEAT, as_dataset, augment, retrain
 
 
 def _data(m=40, n=16, seed=0):
@@ -42,8 +42,11 @@ def test_augment_leaves_its_inputs_alone():
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        ({"X_mine": np.zeros((1, 5))}, r"\(k, 16\) array with k >= 1, found shape \(1, 5\)"),
-        ({"X_mine": np.zeros((0, 16)), "y_mine": np.zeros(0)}, "k >= 1"),
+        ({"X_mine": np.zeros((1, 5))},
+         rf"\(k, 16\) array with 1 <= k <= {MAX_MY_DIGITS}, found shape \(1, 5\)"),
+        ({"X_mine": np.zeros((0, 16)), "y_mine": np.zeros(0)}, "1 <= k"),
+        ({"X_mine": np.zeros((MAX_MY_DIGITS + 1, 16)), "y_mine": np.zeros(MAX_MY_DIGITS + 1)},
+         rf"k <= {MAX_MY_DIGITS}, found shape \({MAX_MY_DIGITS + 1}, 16\)"),
         ({"repeat": 0}, "repeat must be a whole number 1-50, found 0"),
         ({"repeat": 51}, "found 51"),
         ({"y_mine": np.array([12])}, "labels must be whole numbers 0-9"),
