@@ -202,6 +202,10 @@ def test_the_limits_are_public_names_of_nn_core():
         assert name in nn_core.__all__ and isinstance(getattr(nn_core, name), int)
     assert 64 * 64 <= MAX_PIXELS < 1_000_000
     assert 5000 * 400 * 8 <= MAX_X_BYTES  # the tutorial's X.in fits
+    readme = (ROOT / "README.md").read_text()
+    for name in ("MAX_UPLOAD_BYTES", "MAX_PIXELS", "MAX_DIGITS", "MAX_X_BYTES", "MAX_UNPACKED_BYTES",
+                 "MAX_MY_DIGITS"):
+        assert f"| `{name}` | {getattr(nn_core, name):,} " in readme, f"the README's {name} is out of date"
 
 
 # --- the .mat size count and two messages (finding 9) -----------------------------------------
