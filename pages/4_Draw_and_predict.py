@@ -6,6 +6,7 @@ import numpy as np
 import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
+from nn_core import DataFormatError
 from nn_core.drawing import RECIPES, drawing_steps
 from nn_core.my_digits import MAX_REPEAT, retrain
 from nn_core.saliency import contrast, contributions, saliency
@@ -186,14 +187,20 @@ if st.button("Retrain with my digits", key="draw_retrain", disabled=len(y_mine) 
         bar.progress(step.iteration / int(maxiter), text=f"The wizard studies your handwriting: "
                      f"iteration {step.iteration} of {int(maxiter)}, J = {step.cost:.4f}")
 
-    out = retrain(net, split.train.X, split.train.y, X_mine, y_mine, repeat, int(maxiter),
-                  run.settings.lambd, split.validation.X, split.validation.y, callback=show_step)
-    state.freeze(out.result.network)
-    settings = replace(run.settings, maxiter=int(maxiter), method="L-BFGS-B", init="my-digits")
-    new = state.add_run(state.make_run(settings, out.result, note="with my digits"))
-    st.session_state["draw_report"] = dict(before=out.before, after=out.after, k=len(y_mine),
-                                           repeat=repeat, maxiter=int(maxiter), new=new.id, old=run.id)
-    st.rerun()
+    try:
+        out = retrain(net, split.train.X, split.train.y, X_mine, y_mine, repeat, int(maxiter),
+                      run.settings.lambd, split.validation.X, split.validation.y, callback=show_step)
+    except DataFormatError as err:  # e.g. large images repeated too often
+        bar.empty()
+        st.error(f"Could not retrain: {err}. The active model is unchanged.")
+    else:
+        state.freeze(out.result.network)
+        settings = replace(run.settings, maxiter=int(maxiter), method="L-BFGS-B", init="my-digits")
+        new = state.add_run(state.make_run(settings, out.result, note="with my digits"))
+        st.session_state["draw_report"] = dict(before=out.before, after=out.after, k=len(y_mine),
+                                               repeat=repeat, maxiter=int(maxiter), new=new.id,
+                                               old=run.id)
+        st.rerun()
 report = st.session_state.get("draw_report")
 if report:
     st.success(f"Model #{report['new']} (with my digits) is now the active model: model #{report['old']} "
