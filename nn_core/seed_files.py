@@ -141,6 +141,10 @@ def _check_x_rows(rows, n):
     check_digits(rows, n, "X.in")
 
 
+def _check_y_rows(rows, n):
+    check_digits(rows, 0, "y.in")  # one label a digit: as many rows as X.in may have
+
+
 def _check_y_width(n):
     _labels_from_tutorial(np.empty((0, n)), "y.in")
 
@@ -153,13 +157,13 @@ def read_seed_X(source):
 
 def read_seed_y(source):
     """y.in (one-hot rows, or one column of labels 1-10 or 0-9) as digits 0-9."""
-    return _labels_from_tutorial(read_table(source, "y.in", _check_y_width), "y.in")
+    return _labels_from_tutorial(read_table(source, "y.in", _check_y_width, _check_y_rows), "y.in")
 
 
 def read_seed_data(x_source, y_source, name="your X.in / y.in"):
     """X.in and y.in as one Dataset."""
     X = read_table(x_source, "X.in", _check_x_width, _check_x_rows)
-    Y = read_table(y_source, "y.in", _check_y_width)
+    Y = read_table(y_source, "y.in", _check_y_width, _check_y_rows)
     return dataset_from_tutorial(X, Y, ("X.in", "y.in"), name, "Your own X.in and y.in files.")
 
 

@@ -160,6 +160,14 @@ def test_more_than_max_digits_are_refused_saying_the_limit():
         read_seed_data(b"0,0,0,0\n" * rows, b"1\n" * rows)
 
 
+def test_a_y_in_of_more_than_max_digits_labels_is_refused_before_it_is_parsed():
+    """3 MB of one-hot rows (150,000 labels, 12 MB as floats) for 2 digits: refused by its count."""
+    rows = 150_000
+    message = f"y.in: expected at most {MAX_DIGITS:,} digits, found {rows:,}"
+    with pytest.raises(DataFormatError, match=message):
+        read_seed_data(b"0,0,0,0\n0,0,0,0\n", b"0,0,0,0,0,0,0,0,0,1\n" * rows)
+
+
 def test_digits_times_pixels_times_8_bytes_over_max_x_bytes_is_refused():
     side = int(MAX_PIXELS**0.5)
     m = MAX_X_BYTES // (MAX_PIXELS * 8)  # 512 images of 128x128: exactly the cap
