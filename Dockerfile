@@ -6,8 +6,6 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
-# On a public server an unexpected error shows its type only; the traceback goes to the log.
-ENV STREAMLIT_CLIENT_SHOW_ERROR_DETAILS=type
 
 WORKDIR /app
 COPY requirements.txt .

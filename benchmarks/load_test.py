@@ -41,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 
 import nn_core  # noqa: E402
 from ui import state  # noqa: E402
+from ui.jobs import wait_for_jobs  # noqa: E402
 from ui.settings import Settings  # noqa: E402
 
 TRAIN_PAGE = str(ROOT / "pages" / "2_Train.py")
@@ -192,6 +193,8 @@ def run_session(session, rgba, predict=True):
         at.session_state[f"train_{name}"] = getattr(s, name)
     at.run()
     at.button(key="train_go").click().run()
+    wait_for_jobs(at.session_state)  # training runs in the background (ui.jobs)
+    at.run()
     problems = session.problems
     if at.exception:
         problems.append(f"Train page raised {at.exception[0].value}")

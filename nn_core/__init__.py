@@ -4,7 +4,9 @@ This package never imports streamlit or plotly: the dashboard's pages import it
 and draw; scripts and tests use it directly.
 """
 
+from .activations import sigmoid
 from .archives import network_npz_bytes, read_mat, read_npz
+from .backprop import Activations
 from .cost import cost_and_gradient, one_hot
 from .datasets import DATASETS, Dataset, Split, load_dataset, split_dataset, stratified_subset
 from .drawing import DrawingSteps, drawing_steps, prepare_drawing
@@ -12,7 +14,7 @@ from .errors import DataFormatError
 from .gradcheck import GradientCheck, gradient_check
 from .metrics import confusion_matrix, mistakes, per_class_accuracy
 from .my_digits import MAX_MY_DIGITS
-from .network import Activations, Network, sigmoid
+from .network import HIDDEN_RANGE, Network, check_hidden_size
 from .seed_files import (
     read_seed_data,
     read_seed_weights,
@@ -29,6 +31,7 @@ from .training import METHODS, Step, TrainResult, train
 __all__ = [
     "Activations",
     "confusion_matrix",
+    "check_hidden_size",
     "cost_and_gradient",
     "DataFormatError",
     "Dataset",
@@ -36,6 +39,7 @@ __all__ = [
     "drawing_steps",
     "DrawingSteps",
     "gradient_check",
+    "HIDDEN_RANGE",
     "GradientCheck",
     "load_dataset",
     "MAX_DIGITS",

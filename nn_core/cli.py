@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .datasets import DATASETS, load_dataset, split_dataset
 from .errors import DataFormatError
+from .network import HIDDEN_RANGE
 from .seed_files import read_seed_data, read_seed_weights, write_seed_weights
 from .training import METHODS, train
 
@@ -35,11 +36,13 @@ def _parser():
     t.add_argument("--lambda", dest="lambd", type=float, default=1.0,
                    help="regularization strength lambda >= 0 (default: %(default)s)")
     t.add_argument("--maxiter", type=int, default=50, help="optimizer iterations (default: %(default)s)")
-    t.add_argument("--hidden", type=int, default=25, help="hidden units (default: %(default)s)")
+    t.add_argument("--hidden", type=int, default=25,
+                   help=f"hidden units, {HIDDEN_RANGE[0]} to {HIDDEN_RANGE[1]} (default: %(default)s)")
     t.add_argument("--method", default="L-BFGS-B", choices=METHODS, help="optimizer (default: %(default)s)")
     t.add_argument("--learning-rate", type=float, default=1.0, help="step size for --method GD")
     t.add_argument("--seed", type=int, default=0, help="seed for the random start weights")
-    t.add_argument("--w1", type=Path, help="start weights W1.in (hidden x inputs+1); with --w2")
+    t.add_argument("--w1", type=Path, help="start weights W1.in (hidden x inputs+1, hidden in the "
+                   "same range as --hidden); with --w2")
     t.add_argument("--w2", type=Path, help="start weights W2.in (10 x hidden+1); with --w1")
     t.add_argument("--out", type=Path, default=Path("data"),
                    help="folder for TrainedW1.in / TrainedW2.in (default: %(default)s)")

@@ -7,34 +7,27 @@ How it works
 4. Output unit d stands for digit d; the prediction is the unit with the largest a3.
 
 The bias column is the first column of W1 and W2, as in the tutorial's W1.in / W2.in.
-Rather than gluing a column of ones onto X on every call (a copy of the whole
-data set), the bias column is added on its own: z2 = a1 W1[:, 1:]^T + W1[:, 0].
+The forward pass itself, and the backward pass next to it, are in backprop.py.
 """
 
-from dataclasses import dataclass
-
 import numpy as np
-from scipy.special import expit
 
+from .backprop import forward
 from .errors import DataFormatError
 
 N_OUTPUTS = 10
+# The hidden-layer sizes the project trains and every page can draw (the Grade page shows each
+# unit's W1 row as an image). The tutorial uses 25; 400 hidden units are as many as pixels.
+HIDDEN_RANGE = (1, 400)
 
 
-def sigmoid(z):
-    """1 / (1 + e^-z), via scipy's expit, which never overflows for large |z|."""
-    return expit(z)
-
-
-@dataclass(frozen=True)
-class Activations:
-    """Every layer of one forward pass, named as in the tutorial (rows are examples)."""
-
-    a1: np.ndarray
-    z2: np.ndarray
-    a2: np.ndarray
-    z3: np.ndarray
-    a3: np.ndarray
+def check_hidden_size(h, what="hidden_size"):
+    """h if it is a whole number in HIDDEN_RANGE, else DataFormatError saying expected and found."""
+    lo, hi = HIDDEN_RANGE
+    if not (isinstance(h, (int, np.integer)) and not isinstance(h, bool) and lo <= h <= hi):
+        raise DataFormatError(f"{what}: expected a whole number of hidden units from {lo} to {hi}, "
+                              f"found {h!r}")
+    return int(h)
 
 
 class Network:
@@ -101,11 +94,7 @@ class Network:
 
     def forward(self, X):
         """All activations a1, z2, a2, z3, a3 for the rows of X (the dashboard draws them)."""
-        a1 = self.check_inputs(X)
-        z2 = a1 @ self.W1[:, 1:].T + self.W1[:, 0]
-        a2 = sigmoid(z2)
-        z3 = a2 @ self.W2[:, 1:].T + self.W2[:, 0]
-        return Activations(a1, z2, a2, z3, sigmoid(z3))
+        return forward(self.W1, self.W2, self.check_inputs(X))
 
     def predict_proba(self, X):
         """The 10 output activations a3 per example, shape (m, 10)."""

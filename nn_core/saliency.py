@@ -5,8 +5,8 @@ How it works
 2. Output unit d's score z3_d = W2[d, 0] + W2[d, 1:] . a2 depends on a2 through W2[d, 1:].
 3. Each hidden unit's a2 = sigmoid(z2) moves by a2 (1 - a2) per unit of z2 (the sigmoid's
    derivative taken from the activation), and z2 moves by W1[:, 1:] per unit of a1.
-4. The chain rule multiplies these, exactly as backprop does for delta2, but stops at the
-   pixels instead of the weights:
+4. The chain rule multiplies these, exactly as backprop does for delta2 (it calls the backward
+   pass's own step, backprop.hidden_error), but goes on to the pixels instead of the weights:
 
        d z3_d / d a1 = (W2[d, 1:] * a2 (1 - a2)) @ W1[:, 1:]
        d a3_d / d a1 = a3_d (1 - a3_d) * d z3_d / d a1
@@ -23,6 +23,8 @@ z3 keeps the picture visible, and the difference of two scores, z3_7 - z3_1, ans
 
 import numpy as np
 
+from .activations import ACTIVATIONS
+from .backprop import hidden_error
 from .errors import DataFormatError
 from .network import N_OUTPUTS
 
@@ -37,11 +39,12 @@ def jacobian(net, x, output="z3"):
     if x.ndim != 1 and not (x.ndim == 2 and x.shape[0] == 1):
         raise DataFormatError(f"saliency takes one example (a vector of pixels), found shape {x.shape}")
     act = net.forward(x.ravel())
-    a2, a3 = act.a2[0], act.a3[0]
-    dz3 = (net.W2[:, 1:] * (a2 * (1.0 - a2))) @ net.W1[:, 1:]  # (10, n)
-    if output == "a3":
-        dz3 = (a3 * (1.0 - a3))[:, None] * dz3
-    return dz3
+    # One row per output unit d, in the place of backprop's delta3: 1 at z3_d, or for a3 the
+    # sigmoid's slope there, a3_d (1 - a3_d).
+    slope3 = ACTIVATIONS["sigmoid"].derivative(act.a3[0])
+    delta3 = np.eye(N_OUTPUTS) if output == "z3" else np.diag(slope3)
+    # Backprop's own step back to the hidden units, then on to the pixels through W1.
+    return hidden_error(delta3, net.W2, act.a2[0]) @ net.W1[:, 1:]  # (10, n)
 
 
 def saliency(net, x, digit, output="z3"):

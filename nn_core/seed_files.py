@@ -118,12 +118,15 @@ def network_from_tutorial(W1, W2, n_inputs, names):
     return Network(W1, np.roll(W2, 1, axis=0))  # class 10 (digit 0) becomes row 0
 
 
-def _tutorial_weights(net):
+def _tutorial_weights(net, image_shape=None):
     """net's W1 and W2 in the tutorial's layout: the inverse of network_from_tutorial."""
     if not isinstance(net, Network):
         raise DataFormatError(f"net must be an nn_core Network, found {type(net).__name__}")
-    s = square_side(net.n_inputs, "the tutorial's files hold square images, found a network "
-                                  f"with {net.n_inputs} inputs")
+    if image_shape is not None and image_shape[0] != image_shape[1]:
+        raise DataFormatError("the tutorial's W1.in holds square images (20×20 for 401 columns), found "
+                              f"a network for images of {image_shape[0]}×{image_shape[1]} pixels")
+    s = square_side(net.n_inputs, "the tutorial's W1.in holds square images (20×20 for 401 columns), "
+                                  f"found a network with {net.n_inputs} inputs, not a square number")
     return np.hstack([net.W1[:, :1], to_column_major(net.W1[:, 1:], (s, s))]), np.roll(net.W2, -1, 0)
 
 
@@ -174,9 +177,10 @@ def read_seed_weights(w1_source, w2_source, n_inputs=None):
     return network_from_tutorial(W1, W2, n_inputs, ("W1.in", "W2.in"))
 
 
-def seed_weights_bytes(net):
-    """(W1.in, W2.in) as bytes, for a download button."""
-    return tuple(_csv_bytes(W) for W in _tutorial_weights(net))
+def seed_weights_bytes(net, image_shape=None):
+    """(W1.in, W2.in) as bytes, for a download button. image_shape, if given, is the shape of the
+    images net reads: the tutorial's files hold square ones, so another shape is refused."""
+    return tuple(_csv_bytes(W) for W in _tutorial_weights(net, image_shape))
 
 
 def write_seed_weights(net, w1_path, w2_path):

@@ -2,10 +2,11 @@
 
 How it works
 1. BUGS maps a plain-English name to a cost function cost_fn(W1, W2, X, Y, lambd) -> (J, dW1, dW2).
-   "correct" is the real one; every other entry computes the same cost J but makes one classic
-   backprop mistake in the gradient, so gradient_check(cost_fn=...) shows what a bug looks like.
-2. backprop_one(net, x, label) runs one example forward and backward and keeps every
-   intermediate (a1, z2, a2, z3, a3, delta3, delta2) and the example's gradients dW1, dW2:
+   "correct" is the real one; every other entry is the same function with one classic backprop
+   mistake switched on in the backward pass (backprop.backward(bug=...)): J stays right, the
+   gradient goes wrong, and gradient_check(cost_fn=...) shows what a bug looks like.
+2. backprop_one(net, x, label) runs one example through the same forward and backward passes
+   and keeps every intermediate (a1, z2, a2, z3, a3, delta3, delta2) and its gradients dW1, dW2:
        delta3 = a3 - y,   delta2 = (W2[:, 1:]^T delta3) * a2 (1 - a2),
        dW1 = delta2 [1, a1]^T,   dW2 = delta3 [1, a2]^T   (+ lambd W on non-bias columns, m = 1).
 3. Row j of dW1 without its bias is delta2_j * a1: hidden unit j's gradient has the shape of
@@ -13,44 +14,22 @@ How it works
 """
 
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
-from .cost import check_labels, check_lambda, cost_and_gradient_arrays, cost_terms, one_hot
+from .backprop import backward
+from .cost import check_labels, check_lambda, cost_and_gradient_arrays, one_hot, terms
 from .errors import DataFormatError
-from .network import N_OUTPUTS, sigmoid
+from .network import N_OUTPUTS
 
-
-def _buggy(bug):
-    """A cost function with the true J and a gradient that makes mistake `bug`."""
-
-    def cost_fn(W1, W2, X, Y, lambd):
-        data, reg = cost_terms(W1, W2, X, Y, lambd)  # J itself is always right
-        m = X.shape[0]
-        a2 = sigmoid(X @ W1[:, 1:].T + W1[:, 0])
-        a3 = sigmoid(a2 @ W2[:, 1:].T + W2[:, 0])
-        delta3 = (Y - a3) if bug == "sign" else (a3 - Y)
-        delta2 = delta3 @ W2[:, 1:]
-        if bug != "no sigmoid derivative":
-            delta2 = delta2 * a2 * (1.0 - a2)
-        dW1 = delta2.T @ np.column_stack([np.ones(m), X])
-        dW2 = delta3.T @ np.column_stack([np.ones(m), a2])
-        if bug != "no 1/m":
-            dW1, dW2 = dW1 / m, dW2 / m
-        first = 0 if bug == "bias penalised" else 1  # the bug penalises column 0 (the bias) too
-        dW1[:, first:] += (lambd / m) * W1[:, first:]
-        dW2[:, first:] += (lambd / m) * W2[:, first:]
-        return data + reg, dW1, dW2
-
-    return cost_fn
-
-
+# Each wrong entry is the one backward pass that trains, with one switch (backprop.MISTAKES) on.
 BUGS = {
     "correct backprop": cost_and_gradient_arrays,
-    "forget the sigmoid derivative": _buggy("no sigmoid derivative"),
-    "regularize the bias too": _buggy("bias penalised"),
-    "forget to divide by m": _buggy("no 1/m"),
-    "use delta3 = y - a3 (sign error)": _buggy("sign"),
+    "forget the sigmoid derivative": partial(cost_and_gradient_arrays, bug="no derivative"),
+    "regularize the bias too": partial(cost_and_gradient_arrays, bug="bias penalised"),
+    "forget to divide by m": partial(cost_and_gradient_arrays, bug="no 1/m"),
+    "use delta3 = y - a3 (sign error)": partial(cost_and_gradient_arrays, bug="sign"),
 }
 
 BUG_EXPLANATIONS = {
@@ -104,14 +83,9 @@ def backprop_one(net, x, label, lambd=0.0):
     label = int(check_labels(np.atleast_1d(label), 1)[0])
     lambd = check_lambda(lambd)
     act = net.forward(x)
+    Y = one_hot([label], N_OUTPUTS)
+    grad = backward(net.W1, net.W2, act, Y, lambd)
+    data, reg = terms(net.W1, net.W2, act, Y, lambd)
     a1, z2, a2, z3, a3 = (v[0] for v in (act.a1, act.z2, act.a2, act.z3, act.a3))
-    y = one_hot([label], N_OUTPUTS)[0]
-    delta3 = a3 - y
-    # The sigmoid's derivative from its own output: sigmoid'(z2) = a2 (1 - a2).
-    delta2 = (net.W2[:, 1:].T @ delta3) * a2 * (1.0 - a2)
-    dW1 = np.outer(delta2, np.concatenate([[1.0], a1]))
-    dW2 = np.outer(delta3, np.concatenate([[1.0], a2]))
-    dW1[:, 1:] += lambd * net.W1[:, 1:]
-    dW2[:, 1:] += lambd * net.W2[:, 1:]
-    data, reg = cost_terms(net.W1, net.W2, x, y[None, :], lambd)
-    return Backprop(a1, z2, a2, z3, a3, y, delta3, delta2, dW1, dW2, data + reg, lambd)
+    return Backprop(a1, z2, a2, z3, a3, Y[0], grad.delta3[0], grad.delta2[0], grad.dW1, grad.dW2,
+                    data + reg, lambd)

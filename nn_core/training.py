@@ -22,11 +22,10 @@ from threadpoolctl import threadpool_limits
 
 from .cost import Workspace, check_labels, check_lambda, cost_and_gradient_arrays, one_hot
 from .errors import DataFormatError
-from .network import Network, pack, unpack
+from .network import Network, check_hidden_size, pack, unpack
 
 METHODS = ("L-BFGS-B", "CG", "TNC", "GD")
 MAX_ITER = 5000
-MAX_HIDDEN = 2000
 DIVERGENCE_FACTOR = 10.0  # J above this multiple of its starting value counts as divergence
 
 
@@ -76,8 +75,7 @@ def _check_settings(X, y, hidden_size, lambd, maxiter, method, learning_rate):
     if not np.isfinite(X).all():
         raise DataFormatError("X must hold finite numbers, found NaN or infinity")
     y = check_labels(y, X.shape[0])
-    if not (isinstance(hidden_size, (int, np.integer)) and 1 <= hidden_size <= MAX_HIDDEN):
-        raise DataFormatError(f"hidden_size must be a whole number 1-{MAX_HIDDEN}, found {hidden_size!r}")
+    check_hidden_size(hidden_size)
     if not (isinstance(maxiter, (int, np.integer)) and 1 <= maxiter <= MAX_ITER):
         raise DataFormatError(f"maxiter must be a whole number 1-{MAX_ITER}, found {maxiter!r}")
     if method not in METHODS:
@@ -117,6 +115,8 @@ def train(
         raise DataFormatError(
             f"start weights W1 must have {n + 1} columns for {n} inputs, found {init.W1.shape[1]}"
         )
+    else:
+        check_hidden_size(init.n_hidden, "start weights W1 (one row per hidden unit)")
     h = init.n_hidden
     Y = one_hot(y)
     # float32 X makes the two big products about 2x faster; everything else, J and the gradient

@@ -7,6 +7,7 @@ from nn_core import MAX_DIGITS, MAX_PIXELS, MAX_X_BYTES
 from nn_core.analysis import class_counts, class_means, pixel_histogram, sample_indices
 from ui import charts, state
 from ui import figs_explorer as fx
+from ui.text import literal
 
 st.set_page_config(page_title="Data explorer", page_icon="🔍", layout="wide")
 st.title("Data explorer: the digits the wizard studies")
@@ -34,7 +35,7 @@ with st.expander("Use your own X.in and y.in (or a .mat / .npz with X and y)"):
         st.button("Use data/X.in and data/y.in", key="explorer_load_repo",
                   on_click=lambda: fx.load_into_session(*fx.data_dir_files()))
 if fx.ERROR_KEY in st.session_state:
-    st.error(f"Could not read your files: {st.session_state[fx.ERROR_KEY].rstrip('.')}. "
+    st.error(f"Could not read your files: {literal(st.session_state[fx.ERROR_KEY].rstrip('.'))}. "
              "Nothing was changed: the data and your models are as they were.")
 
 names = state.dataset_names()

@@ -4,7 +4,6 @@ import numpy as np
 import streamlit as st
 
 import nn_core
-from nn_core.seed_files import network_npz_bytes, seed_weights_bytes
 from ui import charts, figs_train, state
 from ui import training_ui as tui
 
@@ -73,10 +72,7 @@ with st.expander("The maths"):
     st.write("GD steps W ← W − learning rate × ∂J/∂W. L-BFGS-B (the tutorial's choice), CG and TNC "
              "also remember earlier gradients to guess the valley's shape and pick their own step.")
 
-# A run interrupted on the previous script run (Stop, or any other click): keep what it reached.
-leftover = tui.collect_leftover()
-if leftover is not None:
-    st.session_state["train_message"] = tui.finish(leftover)[1:]
+tui.collect_training()  # a run that ended since the last script run: its verdict
 
 with st.container(border=True):
     left, right = st.columns([1, 2])
@@ -87,15 +83,9 @@ with st.container(border=True):
         settings = tui.settings_ui(start)
     tui.mirror_in_url(settings)
 
-go_col, stop_col, _ = st.columns([1, 1, 4])
-train_clicked = go_col.button("Train", type="primary", key="train_go", disabled=start[1] is None)
-stop_slot, bar, curve = stop_col.empty(), st.empty(), st.empty()
-if train_clicked:
-    stop_slot.button("Stop", key="train_stop", help="Stop now and keep the weights reached so far.")
-    job = tui.TrainingJob(settings, init=start[0])
-    tui.run_and_watch(job, bar, curve)
-    stop_slot.empty()
-    st.session_state["train_message"] = tui.finish(job)[1:]
+st.button("Train", type="primary", key="train_go", disabled=start[1] is None or tui.training(),
+          on_click=tui.start_training, args=(settings, start[0]))
+tui.watch_training()
 tui.show_message(st.session_state.get("train_message"))
 
 # --- the active model ---------------------------------------------------------------------------
@@ -142,15 +132,7 @@ if button_col.button("Make it the active model", key="train_activate", disabled=
     st.rerun()
 
 st.subheader("Download the active model")
-w1_bytes, w2_bytes = seed_weights_bytes(net)
-d1, d2, d3 = st.columns(3)
-d1.download_button("TrainedW1.in", w1_bytes, file_name="TrainedW1.in", on_click="ignore",
-                   key="train_dl_w1")
-d2.download_button("TrainedW2.in", w2_bytes, file_name="TrainedW2.in", on_click="ignore",
-                   key="train_dl_w2")
-d3.download_button("weights (.npz)", network_npz_bytes(net), file_name="network.npz",
-                   on_click="ignore", key="train_dl_npz")
-st.caption("TrainedW1.in and TrainedW2.in are in the tutorial's layout: predict.py reads them as is.")
+tui.downloads_ui(net, split.train.image_shape if split is not None else None)
 
 st.info("**Experiment to try:** set λ = 0, 200 hidden units and maxiter 300. Training accuracy "
         "climbs towards 100 % while validation stalls: the wizard memorised the digits he studied. "

@@ -10,6 +10,7 @@ from nn_core import layout
 from nn_core.cost import cost_terms, one_hot
 from ui import charts, state
 from ui.settings import Settings
+from ui.text import literal
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 BUILTIN_INPUTS = {"mnist-20x20": 400, "mnist-28x28": 784, "sklearn-8x8": 64}
@@ -85,7 +86,7 @@ if source == "upload":
     st.caption("Files are read in memory and never saved. Nothing else changes until you press "
                "'Make this the active model'.")
 if ERROR in st.session_state:
-    st.error(f"Could not read your files: {st.session_state[ERROR]}. Nothing was changed: your "
+    st.error(f"Could not read your files: {literal(st.session_state[ERROR])}. Nothing was changed: your "
              "models and any weights read before are as they were.")
 
 if source == "active":
@@ -100,7 +101,7 @@ else:
         raw = layout.raw_seed_weights(DATA_DIR / source, DATA_DIR / source.replace("W1", "W2"),
                                       source=sources[source])
     except nn_core.DataFormatError as error:
-        st.error(f"Could not read {sources[source]}: {error}")
+        st.error(f"Could not read {sources[source]}: {literal(error)}")
         st.stop()
 
 # --- on which digits -------------------------------------------------------------------------
@@ -111,8 +112,8 @@ if source == "active" and run.settings.dataset in options:
     options.remove(run.settings.dataset)
     options.insert(0, run.settings.dataset)
 if not options:
-    st.error(f"W1 ({raw.source}) has {raw.W1.shape[1]} columns, expected the bias column plus one per "
-             "pixel: 401 for 20×20 digits, 785 for 28×28, 65 for 8×8"
+    st.error(f"W1 ({literal(raw.source)}) has {raw.W1.shape[1]} columns, expected the bias column "
+             "plus one per pixel: 401 for 20×20 digits, 785 for 28×28, 65 for 8×8"
              + (f", {user.n_inputs + 1} for your own data" if user is not None else "") + ".")
     st.stop()
 name = st.selectbox("Grade on the digits of", options, key="grade_dataset")
@@ -120,7 +121,7 @@ ds, split = state.get_dataset(name), state.get_split(name)
 try:
     report = diagnose(raw.W1, raw.W2, ds.X, ds.y, ds.image_shape, raw.expected)
 except nn_core.DataFormatError as error:
-    st.error(f"These weights do not fit {name}: {error}")
+    st.error(f"These weights do not fit {name}: {literal(error)}")
     st.stop()
 
 st.subheader("Are they the right way round?")
@@ -167,7 +168,15 @@ right.plotly_chart(charts.weight_grid(net.W1, ds.image_shape), key="grade_units"
 right.caption("Each hidden unit's row of W1 as an image (red excites, blue inhibits). In weights "
               "read the right way round, the units look like strokes and blobs where digits have ink.")
 
-if source != "active":
+try:
+    nn_core.check_hidden_size(net.n_hidden, "these weights")
+    beyond = None
+except nn_core.DataFormatError as error:
+    beyond = str(error)
+if source != "active" and beyond is not None:
+    st.warning(f"The grade above stands, but the dashboard can make active only models in its "
+               f"hidden-size range ({beyond}), so these weights cannot become the active model.")
+elif source != "active":
     digest = hashlib.sha1(net.W1.tobytes() + net.W2.tobytes()).hexdigest()
     if st.button("Make this the active model", key="grade_activate"):
         existing = [r for r in state.runs() if r.settings.init == "weights:" + digest

@@ -17,9 +17,11 @@ from streamlit.testing.v1 import AppTest
 import nn_core
 from nn_core.datasets import load_dataset, split_dataset, stratified_subset
 from ui import state
-from ui.settings import HIDDEN_MAX, LAMBDA_MAX, LR_MAX, MAXITER_MAX, Settings
+from ui.jobs import wait_for_jobs
+from ui.settings import LAMBDA_MAX, LR_MAX, MAXITER_MAX, Settings
 
 PAGE = str(ROOT / "pages" / "2_Train.py")
+HIDDEN_MAX = nn_core.HIDDEN_RANGE[1]
 
 
 @pytest.fixture(scope="module")
@@ -131,6 +133,8 @@ def page(**knobs):
 
 def train(at):
     at.button(key="train_go").click().run()
+    wait_for_jobs(at.session_state)
+    at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at.session_state["runs"][-1]
 

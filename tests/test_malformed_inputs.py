@@ -25,6 +25,7 @@ from streamlit.testing.v1 import AppTest
 import nn_core
 from nn_core import DataFormatError, cli, layout, seed_files
 from ui import figs_explorer, my_digits, state
+from ui.jobs import wait_for_jobs
 from ui.settings import Settings
 
 CASES = malformed.cases()
@@ -223,6 +224,8 @@ def test_train_page_refuses_bad_start_weights_and_keeps_the_trained_run():
     at.slider(key="train_maxiter").set_value(3)
     at.slider(key="train_hidden").set_value(5)
     at.run().button(key="train_go").click().run()  # the user's own work: one short run
+    wait_for_jobs(at.session_state)
+    at.run()
     no_traceback(at)
     [run] = at.session_state["runs"]
     at.radio(key="train_start").set_value("upload").run()

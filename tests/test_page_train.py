@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from nn_core import Network
 from nn_core.seed_files import seed_weights_bytes
 from ui import state, training_ui
+from ui.jobs import wait_for_jobs
 from ui.settings import Settings
 
 PAGE = str(ROOT / "pages" / "2_Train.py")
@@ -31,7 +32,10 @@ def tiny(at, maxiter=3, hidden=5):
 
 
 def train(at):
-    return at.button(key="train_go").click().run()
+    """Press Train and show what the training job left once it has ended."""
+    at.button(key="train_go").click().run()
+    wait_for_jobs(at.session_state)
+    return at.run()
 
 
 def messages(at):
@@ -143,15 +147,17 @@ def test_gd_with_a_huge_learning_rate_explains_and_keeps_the_active_model():
     assert at.session_state["runs"][-1].settings.learning_rate == 100.0  # kept for comparison
 
 
-def test_a_run_interrupted_by_stop_is_kept_and_made_active():
-    # What the page finds after Stop: a job left in session_state whose worker is still going.
-    at = fresh()
-    job = training_ui.TrainingJob(Settings(hidden=5, maxiter=1000, seed=4321, dataset="sklearn-8x8"))
-    job.thread.start()
+def test_stop_keeps_the_partial_run_and_makes_it_active():
+    at = fresh({"dataset": "sklearn-8x8", "hidden": "5", "maxiter": "1000", "seed": "4321"})
+    at.button(key="train_go").click().run()
+    job = at.session_state[training_ui.JOB]
+    assert job.running and at.button(key="train_go").disabled  # one training at a time
     deadline = time.monotonic() + 30
-    while len(job.steps) < 3 and time.monotonic() < deadline:
+    while job.done < 3 and time.monotonic() < deadline:
         time.sleep(0.01)
-    at.session_state["train_job"] = job
+    at.run()  # the page shows the running job with its Stop button
+    at.button(key="train_stop").click().run()
+    wait_for_jobs(at.session_state)
     at.run()
     assert not at.exception
     run = at.session_state["runs"][-1]
@@ -159,7 +165,19 @@ def test_a_run_interrupted_by_stop_is_kept_and_made_active():
     assert run.result.stopped and 3 <= run.result.n_iterations < 1000
     assert any(f"Stopped by you after {run.result.n_iterations} iterations" in w
                for w in messages(at)["warning"])
-    assert "train_job" not in at.session_state
+    assert training_ui.JOB not in at.session_state  # shown once, then gone
+
+
+def test_a_click_elsewhere_does_not_cancel_training():
+    at = fresh({"dataset": "sklearn-8x8", "hidden": "5", "maxiter": "40", "seed": "4322"})
+    at.button(key="train_go").click().run()
+    job = at.session_state[training_ui.JOB]
+    at.slider(key="train_hidden").set_value(9).run()  # another widget, while it trains
+    assert not job.stop_requested
+    wait_for_jobs(at.session_state)
+    at.run()
+    run = at.session_state["runs"][-1]
+    assert not run.result.stopped and run.settings.hidden == 5 and run.result.n_iterations > 3
 
 
 def test_uploaded_start_weights_fix_the_hidden_size_and_bad_ones_are_refused():

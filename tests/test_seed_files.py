@@ -7,9 +7,8 @@ import numpy as np
 import pytest
 import scipy.io
 
-from nn_core import DataFormatError, Network, sources
+from nn_core import DataFormatError, Network, sigmoid, sources
 from nn_core.datasets import Dataset
-from nn_core.network import sigmoid
 from nn_core.seed_files import (
     network_npz_bytes,
     read_mat,

@@ -19,6 +19,16 @@ def test_the_four_bugs_the_page_offers():
     }
 
 
+def test_every_variant_runs_the_code_that_trains():
+    # Not copies of backprop: the training's own function, each wrong one with one switch on.
+    from nn_core.cost import cost_and_gradient_arrays
+
+    assert BUGS["correct backprop"] is cost_and_gradient_arrays
+    for name in WRONG:
+        assert BUGS[name].func is cost_and_gradient_arrays and set(BUGS[name].keywords) == {"bug"}
+    assert len({BUGS[name].keywords["bug"] for name in WRONG}) == 4
+
+
 def test_correct_backprop_passes_the_check():
     net, X, y = small_problem(3, 5, 5)
     check = gradient_check(net, X, y, 1.0, cost_fn=BUGS["correct backprop"])

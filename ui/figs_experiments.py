@@ -20,12 +20,12 @@ import streamlit as st
 from plotly.subplots import make_subplots
 from streamlit.runtime.scriptrunner import RerunException, StopException
 
-from nn_core import DataFormatError
+from nn_core import HIDDEN_RANGE, DataFormatError
 from nn_core import experiments as ex
 from nn_core.datasets import DATASETS
 
 from . import charts, state
-from .settings import HIDDEN_MAX, LAMBDA_MAX, MAXITER_MAX, SEED_MAX
+from .settings import DEFAULT, LAMBDA_MAX, MAXITER_MAX, SEED_MAX
 
 TRAIN, VALID = "#9ecae1", "#1f77b4"
 LANE_COLOURS = ("#d62728", "#2ca02c", "#9467bd", "#8c564b", "#ff7f0e")
@@ -33,16 +33,32 @@ LANE_COLOURS = ("#d62728", "#2ca02c", "#9467bd", "#8c564b", "#ff7f0e")
 
 # --- base settings ------------------------------------------------------------------------------
 
+def _within(value, lo, hi, otherwise):
+    """value if it is in [lo, hi], else otherwise: a widget's start must lie in its range."""
+    return value if lo <= value <= hi else otherwise
+
+
 def settings_ui(active, names):
-    """The active model's settings with dataset, hidden, λ, maxiter and seed overridable."""
+    """The active model's settings with dataset, hidden, λ, maxiter and seed overridable.
+
+    A model that was not trained here (uploaded weights carry maxiter 0) starts the knobs it
+    has no value for at the defaults, and the caption says so.
+    """
     c = st.columns(5)
     dataset = c[0].selectbox("data set", names, key="exp_dataset",
                              index=names.index(active.dataset) if active.dataset in names else 0)
-    hidden = c[1].number_input("hidden units", 1, HIDDEN_MAX, value=active.hidden, key="exp_hidden")
-    lambd = c[2].number_input("λ", 0.0, LAMBDA_MAX, value=float(active.lambd), step=0.1,
-                              format="%g", key="exp_lambd")
-    maxiter = c[3].number_input("maxiter", 1, MAXITER_MAX, value=active.maxiter, key="exp_maxiter")
-    seed = c[4].number_input("seed", 0, SEED_MAX, value=active.seed, key="exp_seed")
+    hidden = c[1].number_input("hidden units", *HIDDEN_RANGE, key="exp_hidden",
+                               value=_within(active.hidden, *HIDDEN_RANGE, DEFAULT.hidden))
+    lambd = c[2].number_input("λ", 0.0, LAMBDA_MAX, value=_within(float(active.lambd), 0.0, LAMBDA_MAX,
+                                                                  DEFAULT.lambd),
+                              step=0.1, format="%g", key="exp_lambd")
+    maxiter = c[3].number_input("maxiter", 1, MAXITER_MAX, key="exp_maxiter",
+                                value=_within(active.maxiter, 1, MAXITER_MAX, DEFAULT.maxiter))
+    seed = c[4].number_input("seed", 0, SEED_MAX, value=_within(active.seed, 0, SEED_MAX, DEFAULT.seed),
+                             key="exp_seed")
+    if not 1 <= active.maxiter <= MAXITER_MAX:
+        st.caption(f"The active model was not trained here ({active.maxiter} iterations on this "
+                   f"dashboard), so maxiter starts at {DEFAULT.maxiter}.")
     return replace(active, dataset=dataset, hidden=int(hidden), lambd=float(lambd),
                    maxiter=int(maxiter), seed=int(seed), init="random")
 

@@ -43,7 +43,8 @@ def read_user_files(x_src, y_src=None):
         reader = seed_files.read_mat if suffix == ".mat" else seed_files.read_npz
         ds = reader(x_src).get("data")
         if ds is None:
-            raise DataFormatError(f"{Path(name).name} holds no digits: expected arrays named X and y, "
+            shown = getattr(x_src, "name", None) or Path(name).name  # an upload's name is not a path
+            raise DataFormatError(f"{shown} holds no digits: expected arrays named X and y, "
                                   "found weights only or other names")
     else:
         if y_src is None:

@@ -11,6 +11,8 @@ from nn_core import DataFormatError
 from nn_core.my_digits import MAX_MY_DIGITS, as_dataset, check_room
 from nn_core.seed_files import read_seed_data, seed_data_bytes
 
+from .text import literal
+
 KEY = "my_digits"
 GALLERY_COLS = 8
 
@@ -105,7 +107,7 @@ def files_ui(n_inputs, image_shape):
             try:
                 added = import_files(x_file, y_file, n_inputs, image_shape)
             except ValueError as err:  # DataFormatError is a ValueError
-                st.error(f"Could not read these files: {err}. Your digits are unchanged.")
+                st.error(f"Could not read these files: {literal(err)}. Your digits are unchanged.")
             else:
                 st.session_state["draw_flash"] = f"Added {added} digits from X.in / y.in."
                 st.rerun()

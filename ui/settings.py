@@ -2,18 +2,19 @@
 
 A link such as ?lambd=3&hidden=50&maxiter=100 reproduces an experiment, as in
 TensorFlow Playground. Values from the URL are clamped to the knobs' ranges, so
-a hand-edited link can never crash a page.
+a hand-edited link can never crash a page, and query_problems says what was changed.
+The hidden-size range is nn_core's HIDDEN_RANGE: the one every entry enforces.
 """
 
 from dataclasses import asdict, dataclass, fields, replace
 
+from nn_core import HIDDEN_RANGE
 from nn_core.datasets import DATASETS
 from nn_core.experiments import Base
 from nn_core.training import METHODS
 
 LAMBDA_MAX = 100.0
 MAXITER_MAX = 1000
-HIDDEN_MAX = 400
 SEED_MAX = 10_000
 LR_MAX = 100.0
 
@@ -47,17 +48,19 @@ def _clamp(value, lo, hi, cast):
     return min(max(v, lo), hi)
 
 
+RANGES = {  # the URL's numeric knobs: (lowest, highest, type)
+    "hidden": (*HIDDEN_RANGE, int),
+    "lambd": (0.0, LAMBDA_MAX, float),
+    "maxiter": (1, MAXITER_MAX, int),
+    "seed": (0, SEED_MAX, int),
+    "learning_rate": (1e-4, LR_MAX, float),
+}
+
+
 def from_query(params, base=DEFAULT):
     """Settings from URL query parameters; unknown or malformed values keep the base value."""
     out = {}
-    checks = {
-        "hidden": (1, HIDDEN_MAX, int),
-        "lambd": (0.0, LAMBDA_MAX, float),
-        "maxiter": (1, MAXITER_MAX, int),
-        "seed": (0, SEED_MAX, int),
-        "learning_rate": (1e-4, LR_MAX, float),
-    }
-    for key, (lo, hi, cast) in checks.items():
+    for key, (lo, hi, cast) in RANGES.items():
         if key in params:
             v = _clamp(params[key], lo, hi, cast)
             if v is not None:
@@ -67,6 +70,23 @@ def from_query(params, base=DEFAULT):
     if params.get("dataset") in DATASETS:
         out["dataset"] = params["dataset"]
     return replace(base, **out)
+
+
+def query_problems(params):
+    """One sentence per numeric knob in the URL that from_query could not take as it is."""
+    problems = []
+    for key, (lo, hi, cast) in RANGES.items():
+        if key not in params:
+            continue
+        v = _clamp(params[key], lo, hi, cast)
+        expected = f"expected {lo:g} to {hi:g}"
+        if v is None:
+            problems.append(f"{key}={params[key]} in the link: {expected}, found something that is "
+                            "not a number, so it was left as it was")
+        elif cast(params[key]) != v:
+            problems.append(f"{key}={params[key]} in the link: {expected}, found {params[key]}, so "
+                            f"{v:g} is used")
+    return problems
 
 
 def to_query(settings):

@@ -178,9 +178,6 @@ def add_run(run, activate=True):
 
 def active_run():
     """The model every page uses: the one the user made active, else the shared default."""
-    job = st.session_state.pop("train_job", None)
-    if job is not None:  # a Train run cut short when the user left that page: keep what it reached
-        job.keep_elsewhere()
     wanted = st.session_state.get("active_run_id")
     for run in runs():
         if run.id == wanted:

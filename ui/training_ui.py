@@ -2,42 +2,45 @@
 watch and stop.
 
 How a training run works
-1. The Train button starts a worker thread that calls state.cached_train(settings, _init,
-   _on_step). The page's own script thread stays free to draw.
-2. After every iteration the worker's _on_step appends the step to the job, which lives in
-   st.session_state["train_job"], and tells nn_core.train whether to stop (True keeps the
-   weights reached so far).
-3. The script thread polls the job every 0.25 s and redraws the progress bar and the cost curve.
-   Those redraws are its only Streamlit calls, and Streamlit interrupts a script at its next call
-   when the user clicks anything (Stop included): the `finally` then asks the worker to stop.
-4. The next run finds the job left in st.session_state, waits for the worker (one iteration at
-   most) and keeps the weights reached as a run "stopped by you after N iterations": made active
-   if that run is the Train page's (Stop), only added to the history if the user went to another
-   page (state.active_run calls job.keep_elsewhere()).
+1. The Train button starts a job (ui.jobs): a worker thread calls state.cached_train(settings,
+   _init, _on_step) and the page's script run ends at once.
+2. After every iteration the worker's _on_step keeps the step for the live curve and reports
+   to the job, which says whether to stop: the page's Stop was pressed, or the browser session
+   has ended (tab closed, page reloaded). Stopping keeps the weights reached so far.
+3. While the job runs, a fragment redraws the progress bar, the live cost curve and the Stop
+   button every half second; a click elsewhere or a visit to another page cancels nothing.
+4. When training ends, the worker itself puts the run into the history (made active unless J
+   blew up or went uphill), so it is there on every page; the Train page shows the verdict.
 Nothing is drawn from inside the cached function, so a cache hit has nothing to replay.
 """
 
 import hashlib
-import threading
-import time
 from dataclasses import replace
 from pathlib import Path
 
 import streamlit as st
-from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 import nn_core
-from nn_core.seed_files import read_seed_weights
+from nn_core.seed_files import network_npz_bytes, read_seed_weights, seed_weights_bytes
 
-from . import figs_train, state
-from .settings import DEFAULT, FIELD_NAMES, HIDDEN_MAX, LR_MAX, MAXITER_MAX, SEED_MAX, from_query, to_query
+from . import figs_train, jobs, state
+from .settings import (
+    DEFAULT,
+    FIELD_NAMES,
+    LR_MAX,
+    MAXITER_MAX,
+    SEED_MAX,
+    from_query,
+    query_problems,
+    to_query,
+)
+from .text import literal
 
 LAMBDAS = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
 KEYS = {"dataset": "train_dataset", "hidden": "train_hidden", "lambd": "train_lambd",
         "maxiter": "train_maxiter", "method": "train_method", "seed": "train_seed",
         "learning_rate": "train_lr"}
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
-REDRAW_EVERY = 0.25  # seconds between progress redraws while training
 
 
 # --- the knobs ---------------------------------------------------------------------------------
@@ -46,6 +49,8 @@ def _remembered():
     """The settings to show: the last ones used in this session, else the URL's (a shared link)."""
     if "train_settings" not in st.session_state:
         st.session_state["train_settings"] = from_query(st.query_params)
+        for problem in query_problems(st.query_params.to_dict()):
+            st.warning(f"The link's settings: {problem}.")
     return st.session_state["train_settings"]
 
 
@@ -75,10 +80,10 @@ def settings_ui(start):
     c1, c2 = st.columns(2)
     lam_key = KEYS["lambd"]
     options = sorted(set(LAMBDAS) | {float(st.session_state[lam_key])})
-    if fixed_hidden is not None:  # show the size that will be used
-        st.session_state[KEYS["hidden"]] = min(fixed_hidden, HIDDEN_MAX)
+    if fixed_hidden is not None:  # show the size that will be used (start_weights_ui checked it)
+        st.session_state[KEYS["hidden"]] = fixed_hidden
     with c1:
-        hidden = st.slider("hidden units", 1, HIDDEN_MAX, key=KEYS["hidden"],
+        hidden = st.slider("hidden units", *nn_core.HIDDEN_RANGE, key=KEYS["hidden"],
                            disabled=fixed_hidden is not None,
                            help="How many features the wizard may invent (the tutorial: 25).")
         if fixed_hidden is not None:
@@ -159,8 +164,9 @@ def start_weights_ui(n_inputs):
         w1, w2 = (DATA_DIR / "W1.in").read_bytes(), (DATA_DIR / "W2.in").read_bytes()
     try:
         net = _parse_weights(w1, w2, n_inputs)
+        nn_core.check_hidden_size(net.n_hidden, "W1.in (one row per hidden unit)")
     except nn_core.DataFormatError as error:
-        st.error(f"These start weights do not fit: {error}")
+        st.error(f"These start weights do not fit: {literal(error)}")
         return None, None
     digest = hashlib.sha1(net.W1.tobytes() + net.W2.tobytes()).hexdigest()
     st.caption(f"Start weights: {net.n_inputs}-{net.n_hidden}-10 (sha1 {digest[:10]}…).")
@@ -169,121 +175,89 @@ def start_weights_ui(n_inputs):
 
 # --- training you can watch and stop -----------------------------------------------------------
 
-class TrainingJob:
-    """One training run in a worker thread; the script thread reads .steps while it grows."""
+JOB = "train_job"  # the session's training job (ui.jobs), while it runs and until it is shown
 
-    def __init__(self, settings, init=None):
-        self.settings, self.init = settings, init
-        self.steps = []  # nn_core Steps, appended by the worker after every iteration
-        self.stop = threading.Event()
-        self.result = None
-        self.error = None
-        self.drawn = 0  # how many steps the progress display has shown
-        self.draw_seconds = 0.0  # time the script thread spent redrawing (to keep it small)
-        self.last_draw = 0.0  # seconds the last redraw took
-        self.thread = threading.Thread(target=self._work, name="train-worker", daemon=True)
-        # The worker reads st.session_state (the user's data set), so it needs the session.
-        add_script_run_ctx(self.thread, get_script_run_ctx())
 
-    def _on_step(self, step, network):
-        self.steps.append(step)
-        return self.stop.is_set()  # True asks nn_core.train to stop and keep these weights
+def start_training(settings, init=None):
+    """Train in the background (ui.jobs): the page's script run ends at once, so no click and no
+    Stop in Streamlit's header can cut it short; the finished run joins the history by itself."""
 
-    def _work(self):
+    def work(job):
+        steps = []  # nn_core Steps, for the live cost curve
+
+        def on_step(step, network):
+            steps.append(step)
+            return job.report(step.iteration, settings.maxiter, steps=steps)
+
         try:
-            self.result = state.cached_train(self.settings, _init=self.init, _on_step=self._on_step)
+            result = state.cached_train(settings, _init=init, _on_step=on_step)
         except state.TrainingInterrupted as stopped:
-            self.result = stopped.result
-        except Exception as error:  # noqa: BLE001 - handed to the script thread by finish()
-            self.error = error
+            result = stopped.result
+        # A finished result whose callback never ran although it has several iterations came from
+        # the cache. (A run that blew up at its first iteration has one iteration and no callback.)
+        return finish(result, settings, init, from_cache=not steps and result.n_iterations > 1)
 
-    def keep_elsewhere(self):
-        """Keep a run cut short because the user left the Train page (any page calls this through
-        state.active_run): into the history, not made active, since the user never saw it end."""
-        self.stop.set()
-        self.thread.join()
-        run, level, text = finish(self, activate=False)
-        if run is None or level == "error":
-            toast = f"Training stopped when you left the Train page. {text}"
-        else:
-            text += " It is in your runs below; make it active there if you want it."
-            toast = (f"Run #{run.id} kept: training stopped after {run.result.n_iterations} iterations "
-                     "when you left the Train page. Make it active there if you want it.")
-        st.session_state["train_message"] = (level, text)
-        st.toast(toast, icon=":material/stop_circle:")
-
-    @property
-    def from_cache(self):
-        """A finished job whose callback never ran although its result has several iterations:
-        cached_train returned an earlier result. (A run that blew up at its first iteration
-        also has no callbacks, but only one iteration: it is never called a cache hit.)"""
-        return self.result is not None and not self.steps and self.result.n_iterations > 1
+    st.session_state.pop("train_message", None)  # the last run's verdict, until this one ends
+    jobs.start(JOB, "train", work)
 
 
-def run_and_watch(job, bar, curve, every=REDRAW_EVERY):
-    """Start the job and redraw its progress at most every `every` seconds until it ends.
-
-    If Streamlit interrupts this (Stop, or any other click), the job stays in st.session_state
-    for collect_leftover() on the next run, and the `finally` stops the worker.
-    """
-    st.session_state["train_job"] = job
-    job.thread.start()
-    try:
-        while job.thread.is_alive():
-            # Wait 0.25 s, or longer if drawing got slow: redraws stay under 1/5 of the time.
-            job.thread.join(max(every, 4 * job.last_draw))
-            draw_progress(job, bar, curve)
-    finally:
-        job.stop.set()
-    del st.session_state["train_job"]
-    bar.empty()
-    curve.empty()
+def training():
+    """True while this session's training job runs."""
+    job = jobs.current(JOB)
+    return job is not None and job.running
 
 
-def draw_progress(job, bar, curve):
-    steps = job.steps[:]  # the worker keeps appending; draw one consistent snapshot
-    if len(steps) == job.drawn:
+def watch_training():
+    """The running job's progress bar, live cost curve and Stop button, redrawn by a fragment."""
+    jobs.watch(JOB, _draw_progress)
+
+
+def _draw_progress(job):
+    steps = list(job.info.get("steps", ()))  # the worker keeps appending: one snapshot
+    maxiter = job.total
+    bar_col, stop_col = st.columns([5, 1], vertical_alignment="bottom")
+    stop_col.button("Stop", key="train_stop", on_click=job.request_stop, disabled=job.stop_requested,
+                    help="Stop now and keep the weights reached so far.")
+    if not steps:
+        bar_col.progress(0.0, text="starting…")
         return
-    started = time.perf_counter()
-    job.drawn = len(steps)
     last = steps[-1]
-    bar.progress(min(1.0, last.iteration / job.settings.maxiter),
-                 text=f"iteration {last.iteration} of {job.settings.maxiter} · J = {last.cost:.4f} "
-                      f"· {last.seconds:.1f} s")
+    bar_col.progress(min(1.0, last.iteration / maxiter),
+                     text=f"iteration {last.iteration} of {maxiter} · J = {last.cost:.4f} "
+                          f"· {last.seconds:.1f} s")
     columns = {k: [getattr(s, k) for s in steps] for k in ("iteration", "cost", "grad_norm")}
-    curve.plotly_chart(figs_train.live_cost_figure(columns, job.settings.maxiter),
-                       key=f"train_live_{len(steps)}")
-    job.draw_seconds += time.perf_counter() - started
-    job.last_draw = time.perf_counter() - started
+    st.plotly_chart(figs_train.live_cost_figure(columns, maxiter), key="train_live")
 
 
-def collect_leftover():
-    """A job interrupted on the previous run (Stop): wait for its worker and return it, or None."""
-    job = st.session_state.pop("train_job", None)
-    if job is not None:
-        job.stop.set()
-        job.thread.join()
-    return job
+def collect_training():
+    """The ended training job's message, kept for the page to show -> (level, text) or None."""
+    job = jobs.take(JOB)
+    if job is None:
+        return None
+    if job.error is not None:
+        if isinstance(job.error, nn_core.DataFormatError):
+            message = ("error", f"Training could not start: {literal(job.error)}")
+        else:
+            raise job.error
+    else:
+        message = job.result[1:]
+    st.session_state["train_message"] = message
+    return message
 
 
 # --- the outcome -------------------------------------------------------------------------------
 
-def finish(job, activate=True):
-    """Turn a finished job into a run in the history -> (run or None, level, message).
+def finish(result, settings, init, from_cache=False):
+    """Turn a training result into a run in the history -> (run, level, message).
 
     level is "success", "warning" or "error" (st.success/st.warning/st.error). A run whose
     cost blew up or went uphill is kept in the history but not made active.
     """
-    if job.error is not None:
-        if isinstance(job.error, nn_core.DataFormatError):
-            return None, "error", f"Training could not start: {job.error}"
-        raise job.error
-    result, settings = job.result, job.settings
-    level, text = verdict(result, settings, job.init)
-    if job.from_cache:
+    level, text = verdict(result, settings, init)
+    if from_cache:
         text = "Same settings as an earlier run, so the result came from the cache, instantly. " + text
     run = state.make_run(settings, result, note=result.message)
-    state.add_run(run, activate=activate and level != "error")
+    state.add_run(run, activate=level != "error")
     if level == "error":
         text += " Your previous model stays active."
     return run, level, f"Run #{run.id}: {text}"
@@ -340,3 +314,25 @@ def history_rows(runs, active_id):
              "train": 100 * r.accuracy["train"], "validation": 100 * r.accuracy["validation"],
              "test": 100 * r.accuracy["test"], "iterations": r.result.n_iterations,
              "seconds": r.result.seconds, "message": r.result.message} for r in runs]
+
+
+def downloads_ui(net, image_shape):
+    """The active model as the tutorial's TrainedW1.in / TrainedW2.in and as an .npz; a model the
+    tutorial's files cannot hold (images that are not square) gets the .npz and the reason."""
+    try:
+        tutorial = seed_weights_bytes(net, image_shape)
+    except nn_core.DataFormatError as error:
+        tutorial = None
+        st.info(f"TrainedW1.in and TrainedW2.in are not available for this model: {error}. "
+                "The .npz file holds its W1 and W2 as they are.")
+    d1, d2, d3 = st.columns(3)
+    if tutorial is not None:
+        d1.download_button("TrainedW1.in", tutorial[0], file_name="TrainedW1.in", on_click="ignore",
+                           key="train_dl_w1")
+        d2.download_button("TrainedW2.in", tutorial[1], file_name="TrainedW2.in", on_click="ignore",
+                           key="train_dl_w2")
+    d3.download_button("weights (.npz)", network_npz_bytes(net), file_name="network.npz",
+                       on_click="ignore", key="train_dl_npz")
+    if tutorial is not None:
+        st.caption("TrainedW1.in and TrainedW2.in are in the tutorial's layout: predict.py reads them "
+                   "as is.")

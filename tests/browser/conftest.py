@@ -15,18 +15,16 @@ How it works
 The terminal summary prints the suite's run time and the measured mouse-up-to-answer times.
 """
 
+import contextlib
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from browser_driver import TIMINGS, new_context, open_page
+
+from benchmarks import serve
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -38,48 +36,21 @@ CHROMIUM_ARGS = [
 FAILURES_DIR = ROOT / "test-results"  # git-ignored
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+@contextlib.contextmanager
+def streamlit_server(script="app.py"):
+    """benchmarks.serve.streamlit_server, with a failed start reported as a test failure."""
+    try:
+        with serve.streamlit_server(script) as url:
+            yield url
+    except serve.ServerDidNotStart as error:
+        pytest.fail(str(error))
 
 
 @pytest.fixture(scope="session")
 def server():
     TIMINGS["started"] = time.perf_counter()
-    port = _free_port()
-    with socket.socket() as s:
-        assert s.connect_ex(("127.0.0.1", port)) != 0, f"port {port} is already serving something"
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-           "--server.address", "127.0.0.1", "--server.port", str(port),
-           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
-    # The server's output goes to a temporary file (outside the repository), shown on failure.
-    log = tempfile.NamedTemporaryFile("w+", prefix="streamlit-", suffix=".log", delete=False)
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.time() > deadline:
-            proc.kill()
-            log.seek(0)
-            pytest.fail(f"streamlit did not become healthy (exit code {proc.poll()}):\n"
-                        + log.read()[-3000:])
-        time.sleep(0.2)
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-    log.close()
-    os.unlink(log.name)
+    with streamlit_server() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
