@@ -22,6 +22,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
+class ServerURL(str):
+    """The server's address (a plain str to the callers), with the server's process id as .pid,
+    so a test can watch what that process does (its CPU time, its memory)."""
+
+    pid: int
+
+
 class ServerDidNotStart(RuntimeError):
     """The server exited or never answered its health check; the message holds its log's end."""
 
@@ -34,7 +41,7 @@ def free_port():
 
 @contextlib.contextmanager
 def streamlit_server(script="app.py", timeout=60):
-    """`streamlit run script` on a free port; yields its URL once healthy."""
+    """`streamlit run script` on a free port; yields its URL (a ServerURL) once healthy."""
     port = free_port()
     with socket.socket() as s:
         if s.connect_ex(("127.0.0.1", port)) == 0:
@@ -44,7 +51,8 @@ def streamlit_server(script="app.py", timeout=60):
            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
     log = tempfile.NamedTemporaryFile("w+", prefix="streamlit-", suffix=".log", delete=False)
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
+    url = ServerURL(f"http://127.0.0.1:{port}")
+    url.pid = proc.pid
     try:
         deadline = time.time() + timeout
         while True:

@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 import nn_core
 from nn_core.seed_files import seed_weights_bytes
+from ui.jobs import wait_for_jobs
 
 PAGES = ["app.py"] + sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py"))
 LO, HI = nn_core.HIDDEN_RANGE
@@ -54,6 +55,8 @@ def train_on_page(at, hidden=5, maxiter=3, dataset=None):
     at.run()
     if not at.button(key="train_go").disabled:
         at.button(key="train_go").click().run()
+        wait_for_jobs(at.session_state)  # training runs in the background
+        at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 

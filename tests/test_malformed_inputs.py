@@ -174,7 +174,9 @@ def untouched(at, run):
 
 
 def errors(at):
-    return " | ".join(e.value for e in at.error)
+    """The error boxes' text as the browser shows it: markdown's backslash escapes removed (the
+    pages escape what came from the user's files, so that it cannot become a link or an image)."""
+    return " | ".join(re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", e.value) for e in at.error)
 
 
 def no_traceback(at):

@@ -9,11 +9,13 @@ through it too.
 
 import re
 
-# CommonMark lets any ASCII punctuation be escaped with a backslash; Streamlit's extras
-# (":red[...]" colours, ":material/...:" icons, "$...$" formulas) are built from the same marks.
-_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+# The marks that start markdown (links, images, emphasis, code, HTML, headings, tables) and
+# Streamlit's extras (":red[...]" colours, ":material/...:" icons, "$...$" formulas), each
+# escaped with a backslash as CommonMark allows. Commas, full stops and hyphens are left alone:
+# alone inside a sentence they start nothing.
+_MARKS = re.compile(r"([\\`*_{}\[\]()<>#+!|~$:&])")
 
 
 def literal(text):
     """text with every markdown mark escaped, so it shows exactly as written."""
-    return _PUNCTUATION.sub(r"\\\1", str(text))
+    return _MARKS.sub(r"\\\1", str(text))

@@ -3,15 +3,20 @@
 Each test uses settings no other test uses, so no run comes from the server's training cache.
 """
 
+import os
 import re
+import time
 
 from browser_driver import (
+    IDLE,
     alerts,
     check_clean,
     click_button,
     goto,
     key,
     metric,
+    new_context,
+    open_page,
     plotly_trace_lengths,
     set_slider,
     shoot,
@@ -21,7 +26,7 @@ from browser_driver import (
 
 PERCENT = re.compile(r"^\d{1,3}\.\d%$")
 # JavaScript: how many points the live cost curve shows now (0 while it is being replaced).
-LIVE_POINTS = """[...document.querySelectorAll('[class*="st-key-train_live_"] .js-plotly-plot')]
+LIVE_POINTS = """[...document.querySelectorAll('[class*="st-key-train_live"] .js-plotly-plot')]
     .map(e => (e._fullData && e._fullData[0]) ? e._fullData[0].x.length : 0)
     .reduce((a, b) => Math.max(a, b), 0)"""
 
@@ -117,24 +122,61 @@ def test_deep_link_sets_the_knobs(page, server):
     check_clean(page)
 
 
-def test_leaving_the_train_page_mid_run_keeps_the_run(page, server):
-    goto(page, server, "/Train?maxiter=1000&hidden=150&seed=12")
+def test_leaving_the_train_page_mid_run_does_not_stop_the_run(page, server):
+    goto(page, server, "/Train?maxiter=150&hidden=150&seed=12")
     click_button(page, "train_go", wait=False)
     page.wait_for_function(f"() => ({LIVE_POINTS}) >= 3")  # it is training
     # Leave for the Draw page in the middle of the run, as an impatient learner does.
     page.locator('[data-testid="stSidebarNav"] a', has_text="Draw and predict").first.click()
-    toast = page.locator('[data-testid="stToast"]', has_text="when you left the Train page")
-    toast.wait_for()
-    assert "Make it active there" in toast.inner_text()
     wait_idle(page)
-    # The Draw page still uses the model that was active before: the partial one is not forced on it.
-    assert "#0 ·" in page.locator('[data-testid="stCaptionContainer"]', has_text="Active model").first \
-        .inner_text()
     check_clean(page)
-    # Back on Train: the kept run is in the history next to the default model.
+    # The wizard keeps studying; once he is done, the run is the active model on every page.
     page.locator('[data-testid="stSidebarNav"] a', has_text="Train").first.click()
-    page.locator('[data-testid="stAlert"]', has_text="make it active there").wait_for()
-    wait_idle(page)
+    page.locator('[data-testid="stAlert"]', has_text="Run #").wait_for(timeout=180_000)
+    wait_active(page, "150 hidden")
+    assert not [a for a in alerts(page) if "Stopped by you" in a], alerts(page)
     history = plotly_trace_lengths(page.locator(key("train_runs_chart")))
-    assert max(history) == 2, history
+    assert max(history) == 2, history  # the shared default model and this run
     check_clean(page)
+
+
+def test_the_page_is_idle_while_it_trains(page, server):
+    """Training runs off the script thread: the page's script run ends at once, so Streamlit's
+    header Stop has nothing to interrupt, while the progress keeps being redrawn."""
+    goto(page, server, "/Train?maxiter=1000&hidden=200&seed=13")
+    click_button(page, "train_go", wait=False)
+    page.wait_for_function(f"() => ({LIVE_POINTS}) >= 3")
+    page.wait_for_selector(IDLE, timeout=3_000)  # no script run lasts while it trains
+    shown = page.evaluate(f"() => {LIVE_POINTS}")
+    page.wait_for_function(f"n => ({LIVE_POINTS}) > n", arg=shown)  # and it still trains
+    click_button(page, "train_stop", wait=False)
+    page.locator('[data-testid="stAlert"]', has_text="Stopped by you").wait_for()
+    wait_idle(page)
+    check_clean(page)
+
+
+def cpu_seconds(pid):
+    """User + system CPU time the process has used so far (from /proc)."""
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_use(pid, seconds=2.0):
+    """Cores the process kept busy over the next `seconds`."""
+    before, started = cpu_seconds(pid), time.perf_counter()
+    time.sleep(seconds)
+    return (cpu_seconds(pid) - before) / (time.perf_counter() - started)
+
+
+def test_closing_the_tab_mid_run_stops_the_training(browser, server):
+    context = new_context(browser)
+    tab = open_page(context)
+    goto(tab, server, "/Train?maxiter=1000&hidden=200&seed=14")
+    click_button(tab, "train_go", wait=False)
+    tab.wait_for_function(f"() => ({LIVE_POINTS}) >= 3")
+    busy = cpu_use(server.pid, 1.0)
+    context.close()  # the learner closes the tab while the wizard studies
+    time.sleep(3)
+    idle = cpu_use(server.pid)
+    assert busy > 0.5, f"the server was not training ({busy:.2f} cores)"
+    assert idle < 0.25, f"the server still uses {idle:.2f} cores 3 s after the tab was closed"
