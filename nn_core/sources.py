@@ -28,9 +28,10 @@ MAX_PIXELS = 128 * 128  # pixels an image (the tutorial's are 20 x 20 = 400)
 MAX_DIGITS = 20_000  # images an upload (four times the tutorial's 5,000)
 MAX_X_BYTES = 64 * 1024**2  # digits x pixels x 8: 20,000 of 20 x 20 fit, or 512 of 128 x 128
 # A compressed .npz or .mat can unpack to far more than it weighs (a "zip bomb"): what all of
-# its arrays take as 64-bit floats is capped too, before anything is unpacked for real. The
-# largest network fits: W1 of 2,000 hidden units x (16,384 pixels + bias) x 8 bytes.
-MAX_UNPACKED_BYTES = 4 * MAX_X_BYTES
+# its arrays take as 64-bit floats is capped too, before anything is unpacked for real. X at
+# its cap and the largest network fit: W1 of 400 hidden units x (16,384 pixels + bias) x 8 =
+# 52 MB (network.HIDDEN_RANGE), W2 and y.
+MAX_UNPACKED_BYTES = 2 * MAX_X_BYTES
 
 
 def read_bytes(source, what):

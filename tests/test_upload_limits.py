@@ -85,8 +85,14 @@ def test_a_199_kb_npz_of_50000_uint8_images_is_refused_before_it_takes_memory(tm
     path.write_bytes(malformed.zip_bomb((50_000, 4096), "|u1"))
     assert path.stat().st_size < 250_000
     grew, found = _peak_growth("explorer", path)  # the Data explorer's upload, through read_npz
-    assert found == f"X in the .npz file: expected at most {MAX_DIGITS:,} digits, found 50,000"
+    # Its X.npy alone is 204.8 MB of uint8 as stored, over the cap even before it is made floats.
+    assert found == (f"the .npz file is too large once unpacked: expected at most {MAX_UNPACKED_BYTES:,} "
+                     "bytes of arrays, found at least 204,850,256")
     assert grew < 32 * MiB, f"the peak RSS grew by {grew / MiB:.0f} MiB"  # was 4.6 GiB
+    path.write_bytes(malformed.zip_bomb((25_000, 4096), "|u1"))  # 102 MB stored, 819 MB as floats
+    grew, found = _peak_growth("explorer", path)
+    assert found == f"X in the .npz file: expected at most {MAX_DIGITS:,} digits, found 25,000"
+    assert grew < 32 * MiB, f"the peak RSS grew by {grew / MiB:.0f} MiB"
 
 
 def test_a_small_mat_of_uint8_images_is_refused_before_it_takes_memory(tmp_path):
@@ -209,6 +215,8 @@ def test_the_limits_are_public_names_of_nn_core():
                  "MAX_UPLOAD_BYTES"):
         assert name in nn_core.__all__ and isinstance(getattr(nn_core, name), int)
     assert 64 * 64 <= MAX_PIXELS < 1_000_000
+    lo, hi = nn_core.HIDDEN_RANGE  # a file of X at its cap and the largest network is accepted
+    assert MAX_X_BYTES + 8 * (MAX_DIGITS + hi * (MAX_PIXELS + 1) + 10 * (hi + 1)) <= MAX_UNPACKED_BYTES
     assert 5000 * 400 * 8 <= MAX_X_BYTES  # the tutorial's X.in fits
     readme = (ROOT / "README.md").read_text()
     for name in ("MAX_UPLOAD_BYTES", "MAX_PIXELS", "MAX_DIGITS", "MAX_X_BYTES", "MAX_UNPACKED_BYTES",
@@ -218,19 +226,21 @@ def test_the_limits_are_public_names_of_nn_core():
 
 # --- the .mat size count and two messages (finding 9) -----------------------------------------
 
-def test_a_147_mb_mat_variable_passes_the_unpacked_size_check():
-    """It takes 147 MB as stored and as floats, under MAX_UNPACKED_BYTES (256 MiB): it used to be
-    refused as "over 252,313,648 bytes" because a compressed variable was counted twice."""
-    data = malformed.mat_bomb("Z", (35 * 1024, 512))  # 35 x 4 MiB = 146,800,640 bytes of doubles
+def test_a_124_mb_mat_variable_passes_the_unpacked_size_check():
+    """130 MB as stored and as floats, under MAX_UNPACKED_BYTES: a compressed variable used to be
+    counted twice, so anything over about half the cap was refused."""
+    assert 31 * 4 * MiB <= MAX_UNPACKED_BYTES < 2 * 31 * 4 * MiB
+    data = malformed.mat_bomb("Z", (31 * 1024, 512))  # 31 x 4 MiB = 130,023,424 bytes of doubles
     assert read_bytes(data, "the .mat file") == data  # the check every reader goes through
 
 
-def test_a_mat_over_the_cap_is_refused_with_what_it_really_unpacks_to():
-    nbytes = 72 * 4 * MiB  # 302 MB of doubles
+def test_a_147_mb_mat_variable_is_refused_with_what_it_really_unpacks_to():
+    """The issue's case: it was refused as "over 252,313,648 bytes", a count cut short."""
+    nbytes = 35 * 4 * MiB  # 146,800,640 bytes of doubles
     with pytest.raises(DataFormatError, match="too large once unpacked") as err:
-        read_mat(malformed.mat_bomb("Z", (72 * 1024, 512)))
+        read_mat(malformed.mat_bomb("Z", (35 * 1024, 512)))
     found = int(re.search(r"found at least ([\d,]+)", str(err.value)).group(1).replace(",", ""))
-    assert nbytes <= found <= nbytes + 100  # the variable with its header, not a count cut short
+    assert nbytes <= found <= nbytes + 100  # the variable with its header
 
 
 def test_a_gzip_file_named_x_in_says_to_decompress_it():
