@@ -12,6 +12,7 @@ from nn_core.my_digits import MAX_REPEAT, retrain
 from nn_core.saliency import contrast, contributions, saliency
 from ui import charts, my_digits, state
 from ui import figs_draw as fd
+from ui.text import literal
 
 SHAPES = {400: (20, 20), 784: (28, 28), 64: (8, 8)}  # input size -> image shape
 CANVAS = 300  # px, square: the canvas docs advise a height of at least 300
@@ -192,7 +193,7 @@ if st.button("Retrain with my digits", key="draw_retrain", disabled=len(y_mine) 
                       run.settings.lambd, split.validation.X, split.validation.y, callback=show_step)
     except DataFormatError as err:  # e.g. large images repeated too often
         bar.empty()
-        st.error(f"Could not retrain: {err}. The active model is unchanged.")
+        st.error(f"Could not retrain: {literal(err)}. The active model is unchanged.")
     else:
         state.freeze(out.result.network)
         settings = replace(run.settings, maxiter=int(maxiter), method="L-BFGS-B", init="my-digits")
