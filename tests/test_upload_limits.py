@@ -2,8 +2,9 @@
 
 Each value read is held as a 64-bit float (8 bytes), whatever the file stored: a 199 KB .npz of
 uint8 zeros used to become 1.6 GB of floats (and 4.7 GB on the way, through the Data explorer).
-The memory tests read a file in a child python process and report its peak RSS (ru_maxrss),
-so what one test allocates never hides what another one does.
+The memory tests read a file in a child python process and report how far its peak RSS grew
+while reading: VmHWM of /proc/self/status, the high-water mark of the child's own memory
+(ru_maxrss would start at the RSS of this test process, which a child inherits through fork).
 """
 
 import gzip
@@ -36,13 +37,18 @@ from nn_core.sources import read_bytes
 MiB = 1024**2
 
 CHILD = """
-import json, resource, sys
+import json, re, sys
 sys.path.insert(0, sys.argv[1])
 import nn_core
 kind, paths = sys.argv[2], sys.argv[3:]
 if kind == "explorer":
     from ui import figs_explorer
-base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux counts KiB
+
+def peak():
+    with open("/proc/self/status") as f:
+        return int(re.search(r"VmHWM:\\s+(\\d+) kB", f.read()).group(1)) * 1024
+
+base = peak()
 try:
     if kind == "explorer":  # the Data explorer's upload path, with its fingerprint of X
         ds = figs_explorer.read_user_files(*paths)
@@ -55,8 +61,7 @@ try:
     found = f"accepted {ds.X.shape}"
 except nn_core.DataFormatError as e:
     found = str(e)
-grew = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - base
-print(json.dumps({"grew": grew, "found": found}))
+print(json.dumps({"grew": peak() - base, "found": found}))
 """
 
 
