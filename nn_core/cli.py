@@ -36,8 +36,9 @@ def _parser():
     t.add_argument("--lambda", dest="lambd", type=float, default=1.0,
                    help="regularization strength lambda >= 0 (default: %(default)s)")
     t.add_argument("--maxiter", type=int, default=50, help="optimizer iterations (default: %(default)s)")
-    t.add_argument("--hidden", type=int, default=25,
-                   help=f"hidden units, {HIDDEN_RANGE[0]} to {HIDDEN_RANGE[1]} (default: %(default)s)")
+    t.add_argument("--hidden", type=int, default=None,
+                   help=f"hidden units, {HIDDEN_RANGE[0]} to {HIDDEN_RANGE[1]} (default: 25, or the "
+                   "size of --w1's start weights)")
     t.add_argument("--method", default="L-BFGS-B", choices=METHODS, help="optimizer (default: %(default)s)")
     t.add_argument("--learning-rate", type=float, default=1.0, help="step size for --method GD")
     t.add_argument("--seed", type=int, default=0, help="seed for the random start weights")

@@ -25,6 +25,7 @@ from .errors import DataFormatError
 from .network import Network, check_hidden_size, pack, unpack
 
 METHODS = ("L-BFGS-B", "CG", "TNC", "GD")
+DEFAULT_HIDDEN = 25  # the tutorial's hidden layer
 MAX_ITER = 5000
 DIVERGENCE_FACTOR = 10.0  # J above this multiple of its starting value counts as divergence
 
@@ -49,6 +50,12 @@ class TrainResult:
     seconds: float = 0.0
     stopped: bool = False  # stopped early by the callback
     diverged: bool = False  # the cost became NaN or infinite
+    start_cost: float = float("nan")  # J at the start weights, before the first step
+
+    @property
+    def went_uphill(self):
+        """True when J ended above where it started: the steps overshot (GD's too-large rate)."""
+        return bool(self.history) and self.final_cost > self.start_cost
 
     @property
     def n_iterations(self):
@@ -75,7 +82,8 @@ def _check_settings(X, y, hidden_size, lambd, maxiter, method, learning_rate):
     if not np.isfinite(X).all():
         raise DataFormatError("X must hold finite numbers, found NaN or infinity")
     y = check_labels(y, X.shape[0])
-    check_hidden_size(hidden_size)
+    if hidden_size is not None:
+        check_hidden_size(hidden_size)
     if not (isinstance(maxiter, (int, np.integer)) and 1 <= maxiter <= MAX_ITER):
         raise DataFormatError(f"maxiter must be a whole number 1-{MAX_ITER}, found {maxiter!r}")
     if method not in METHODS:
@@ -89,7 +97,7 @@ def _check_settings(X, y, hidden_size, lambd, maxiter, method, learning_rate):
 def train(
     X,
     y,
-    hidden_size=25,
+    hidden_size=None,
     lambd=1.0,
     maxiter=50,
     seed=0,
@@ -100,15 +108,17 @@ def train(
 ):
     """Train a network on X (m, n) and labels y (0-9); returns a TrainResult.
 
-    init: a Network to start from (it is copied, never changed); by default
-    Network.random(n, hidden_size, seed=seed). callback(step, network) is called
+    hidden_size: hidden units of a random start (25, the tutorial's, if not given).
+    init: a Network to start from (it is copied, never changed) instead of
+    Network.random(n, hidden_size, seed=seed); its W1 decides the hidden size, so a
+    hidden_size that differs is refused rather than ignored. callback(step, network) is called
     after every iteration; if it returns True, training stops and keeps the
     weights reached so far.
     """
     X, y, lambd, learning_rate = _check_settings(X, y, hidden_size, lambd, maxiter, method, learning_rate)
     n = X.shape[1]
     if init is None:
-        init = Network.random(n, hidden_size, seed=seed)
+        init = Network.random(n, DEFAULT_HIDDEN if hidden_size is None else hidden_size, seed=seed)
     elif not isinstance(init, Network):
         raise DataFormatError(f"init must be an nn_core.Network or None, found {type(init).__name__}")
     elif init.n_inputs != n:
@@ -117,6 +127,9 @@ def train(
         )
     else:
         check_hidden_size(init.n_hidden, "start weights W1 (one row per hidden unit)")
+        if hidden_size is not None and hidden_size != init.n_hidden:
+            raise DataFormatError(f"hidden_size={hidden_size} contradicts the start weights, whose W1 "
+                                  f"has {init.n_hidden} rows (hidden units): give one or the other")
     h = init.n_hidden
     Y = one_hot(y)
     # float32 X makes the two big products about 2x faster; everything else, J and the gradient
@@ -184,6 +197,7 @@ def train(
     result.converged = converged and not (result.diverged or result.stopped)
     result.message = message
     result.seconds = time.perf_counter() - start
+    result.start_cost = state.get("J0", float("nan"))
     result.network = Network(*unpack(state["theta"], n, h))
     return result
 

@@ -1,18 +1,13 @@
 """Draw and predict: the tutorial's predict.py with your own hand, and a look at why it answers."""
 
-from dataclasses import replace
-
 import numpy as np
 import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
-from nn_core import DataFormatError
 from nn_core.drawing import RECIPES, drawing_steps
-from nn_core.my_digits import MAX_REPEAT, retrain
 from nn_core.saliency import contrast, contributions, saliency
 from ui import charts, my_digits, state
 from ui import figs_draw as fd
-from ui.text import literal
 
 SHAPES = {400: (20, 20), 784: (28, 28), 64: (8, 8)}  # input size -> image shape
 CANVAS = 300  # px, square: the canvas docs advise a height of at least 300
@@ -177,45 +172,7 @@ if steps is not None:
 my_digits.gallery_ui(net.n_inputs)
 my_digits.files_ui(net.n_inputs, shape)
 
-X_mine, y_mine = my_digits.arrays(net.n_inputs)
-r1, r2 = st.columns(2)
-repeat = r1.slider("Repeat each of my digits k times", 1, MAX_REPEAT, 10, key="draw_repeat")
-maxiter = r2.number_input("L-BFGS-B iterations", 1, 300, 30, key="draw_maxiter")
-if st.button("Retrain with my digits", key="draw_retrain", disabled=len(y_mine) == 0 or split is None):
-    bar = st.progress(0.0, text="The wizard studies your handwriting…")
-
-    def show_step(step, _network):
-        bar.progress(step.iteration / int(maxiter), text=f"The wizard studies your handwriting: "
-                     f"iteration {step.iteration} of {int(maxiter)}, J = {step.cost:.4f}")
-
-    try:
-        out = retrain(net, split.train.X, split.train.y, X_mine, y_mine, repeat, int(maxiter),
-                      run.settings.lambd, split.validation.X, split.validation.y, callback=show_step)
-    except DataFormatError as err:  # e.g. large images repeated too often
-        bar.empty()
-        st.error(f"Could not retrain: {literal(err)}. The active model is unchanged.")
-    else:
-        state.freeze(out.result.network)
-        settings = replace(run.settings, maxiter=int(maxiter), method="L-BFGS-B", init="my-digits")
-        new = state.add_run(state.make_run(settings, out.result, note="with my digits"))
-        st.session_state["draw_report"] = dict(before=out.before, after=out.after, k=len(y_mine),
-                                               repeat=repeat, maxiter=int(maxiter), new=new.id,
-                                               old=run.id)
-        st.rerun()
-report = st.session_state.get("draw_report")
-if report:
-    st.success(f"Model #{report['new']} (with my digits) is now the active model: model #{report['old']} "
-               f"after {report['maxiter']} more L-BFGS-B iterations on the training set plus your "
-               f"{report['k']} digit{'s' if report['k'] != 1 else ''} × {report['repeat']}.")
-    shown = (("mine", "accuracy on my digits", ".0%"), ("validation", "validation accuracy", ".1%"))
-    for col, (part, label, fmt) in zip(st.columns(2), shown, strict=True):
-        was, now = report["before"][part], report["after"][part]
-        if not (state.measured(was) and state.measured(now)):  # no validation digits
-            col.metric(f"{label}, model #{report['new']}", state.percent(now, fmt))
-            continue
-        col.metric(f"{label}, model #{report['new']}", format(now, fmt),
-                   f"{now - was:+{fmt}} (model #{report['old']}: {was:{fmt}})",
-                   delta_arrow="auto" if round(now - was, 4) else "off")
+my_digits.retrain_ui(run, split)
 
 st.info("**Experiment to try:** draw a 7 with a bar through it, or a 1 with a serif. Does the "
         "network still read it? Look at the saliency map to see where it looked, then add five "

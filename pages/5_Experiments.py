@@ -39,16 +39,19 @@ if len(split.validation) == 0:
                "Pick a built-in data set above, or load more digits in the Data explorer.")
     st.stop()
 base = ex.Base.of(settings)
-fx.wait_for_interrupted()  # a Stop click: let the stopped experiment keep what it finished
 done = fx.outcomes()
 
 
 def experiment(name, label, compute, unit="iterations"):
-    """The experiment's button; its outcome (this session's latest) or None."""
-    if st.button(label, key=f"exp_{name}_run", type="primary"):
-        fx.run_experiment(name, settings, split, settings.dataset, compute, unit)
+    """The experiment's button and progress; its outcome (this session's latest) or None."""
+    fx.collect_experiment(name)
+    st.button(label, key=f"exp_{name}_run", type="primary", disabled=fx.running(name),
+              on_click=fx.run_experiment, args=(name, settings, split, settings.dataset, compute, unit))
+    fx.watch_experiment(name)
+    if fx.error(name):
+        st.error(f"This experiment could not run with these settings: {fx.error(name)}")
     if name not in done:
-        st.caption("Not run yet in this session.")
+        st.caption("Running…" if fx.running(name) else "Not run yet in this session.")
         return None
     st.caption(fx.status_caption(name))
     if fx.is_empty(done[name].result):

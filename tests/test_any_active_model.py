@@ -159,6 +159,8 @@ def test_graded_weights_retrained_with_my_digits():
     at.button(key="draw_add").click().run()
     at.number_input(key="draw_maxiter").set_value(3)
     at.button(key="draw_retrain").click().run()
+    wait_for_jobs(at.session_state)  # retraining runs in the background
+    at.run()
     assert not at.exception, [e.value for e in at.exception]
     retrained = active(at)
     assert retrained.id != graded.id and retrained.note == "with my digits"

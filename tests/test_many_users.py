@@ -59,6 +59,8 @@ def test_pages_that_draw_and_train_never_change_the_shared_default_model(default
     no_exception(at.run())
     assert load_test.shown_answer(at) is not None
     no_exception(at.button(key="draw_retrain").click().run())
+    wait_for_jobs(at.session_state)
+    no_exception(at.run())
     retrained = at.session_state["runs"][-1]
     assert retrained.note == "with my digits" and retrained.network is not default_before[1]
     # The pages that look inside the default model, and grade it.
@@ -166,6 +168,7 @@ def test_a_run_goes_on_when_the_user_leaves_the_train_page_and_lands_in_the_hist
     at.session_state["train_dataset"] = "sklearn-8x8"
     at.slider(key="train_hidden").set_value(5)
     at.slider(key="train_maxiter").set_value(60)
+    at.number_input(key="train_seed").set_value(4323)  # settings no other test trains (no cache hit)
     no_exception(at.run().button(key="train_go").click().run())
     job = at.session_state[training_ui.JOB]
     # The user leaves for the Draw page while the wizard studies: the run goes on.

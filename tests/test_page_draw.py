@@ -13,6 +13,7 @@ from nn_core.datasets import load_dataset, split_dataset
 from nn_core.my_digits import MAX_MY_DIGITS, as_dataset
 from nn_core.seed_files import seed_data_bytes
 from ui import state
+from ui.jobs import wait_for_jobs
 
 PAGE = str(ROOT / "pages/4_Draw_and_predict.py")
 def _page(digit=None):
@@ -133,6 +134,8 @@ def test_retrain_with_my_digits_adds_an_active_run():
     at.number_input(key="draw_maxiter").set_value(3)
     at.slider(key="draw_repeat").set_value(2)
     at.button(key="draw_retrain").click().run()
+    wait_for_jobs(at.session_state)  # retraining runs in the background
+    at.run()
     assert not at.exception
     runs = at.session_state["runs"]
     assert len(runs) == 1 and runs[0].note == "with my digits"

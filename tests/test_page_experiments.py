@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from nn_core import DataFormatError
 from nn_core import experiments as ex
+from ui.jobs import wait_for_jobs
 
 PAGE = str(ROOT / "pages/5_Experiments.py")
 EXPERIMENTS = ["lambda", "learning", "seeds", "race", "symmetry", "hidden"]
@@ -18,6 +19,13 @@ def _page(maxiter=2):
     at = AppTest.from_file(PAGE, default_timeout=120).run()
     at.selectbox(key="exp_dataset").set_value("sklearn-8x8")
     at.number_input(key="exp_maxiter").set_value(maxiter)
+    return at.run()
+
+
+def run(at, name):
+    """Press the experiment's button and show what its job left once it has ended."""
+    at.button(key=f"exp_{name}_run").click().run()
+    wait_for_jobs(at.session_state)
     return at.run()
 
 
@@ -41,7 +49,7 @@ def test_each_experiment_shows_its_chart_and_lesson_and_keeps_them(index, name):
     at = _page()
     tab = at.tabs[index]
     assert not tab.get("plotly_chart")
-    at.button(key=f"exp_{name}_run").click().run()
+    run(at, name)
     assert not at.exception
     tab = at.tabs[index]
     assert tab.get("plotly_chart"), "no chart after the run"
@@ -54,9 +62,9 @@ def test_each_experiment_shows_its_chart_and_lesson_and_keeps_them(index, name):
 
 def test_the_same_settings_again_come_from_the_cache():
     at = _page(maxiter=3)
-    at.button(key="exp_seeds_run").click().run()
+    run(at, "seeds")
     first = at.session_state["exp_outcomes"]["seeds"]
-    at.button(key="exp_seeds_run").click().run()
+    run(at, "seeds")
     again = at.session_state["exp_outcomes"]["seeds"]
     assert again.cached and not first.cached
     assert list(again.result.validation_accuracy) == list(first.result.validation_accuracy)
@@ -65,7 +73,7 @@ def test_the_same_settings_again_come_from_the_cache():
 
 def test_a_model_from_the_lambda_sweep_becomes_the_active_model():
     at = _page()
-    at.button(key="exp_lambda_run").click().run()
+    run(at, "lambda")
     sweep = at.session_state["exp_outcomes"]["lambda"].result
     last = len(sweep.values) - 1
     at.selectbox(key="exp_lambda_pick").set_value(last)
@@ -79,68 +87,36 @@ def test_a_model_from_the_lambda_sweep_becomes_the_active_model():
     assert at.number_input(key="exp_maxiter").value == 2 and len(_lessons(at)) == 1
 
 
-def _stop_script():
-    """A click arrives after the first of six trainings has finished. With runner.fastReruns
-    (the app's setting) Streamlit stops the running script and starts the next run elsewhere;
-    without it, it asks the running script to rerun. st.session_state["how"] picks which."""
-    import streamlit as st
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-    from streamlit.runtime.scriptrunner_utils.script_requests import RerunData
+def test_stop_keeps_the_finished_trainings_and_caches_nothing():
+    import time
 
-    from nn_core import experiments as ex
     from ui import figs_experiments as fx
-    from ui import state
-    from ui.settings import Settings
 
-    settings = Settings(dataset="sklearn-8x8", hidden=8, maxiter=10, seed=st.session_state["seed"])
-    split = state.get_split(settings.dataset)
-    st.session_state["script_runs"] = st.session_state.get("script_runs", 0) + 1
-    fx.wait_for_interrupted()
-
-    def compute(progress):
-        def clicking(done, total):
-            if done >= settings.maxiter and not st.session_state.get("clicked"):
-                st.session_state["clicked"] = True
-                requests = get_script_run_ctx().script_requests
-                if st.session_state["how"] == "stop":
-                    requests.request_stop()
-                else:
-                    ctx = get_script_run_ctx()
-                    requests.request_rerun(RerunData(query_string=ctx.query_string,
-                                                     page_script_hash=ctx.page_script_hash))
-            return progress(done, total)
-
-        return ex.seed_spread(split, ex.Base.of(settings), progress=clicking, workers=1)
-
-    if not st.session_state.get("clicked"):
-        fx.run_experiment("seeds", settings, split, settings.dataset, compute)
-    st.write("next run")
-
-
-@pytest.mark.parametrize("how, seed", [("rerun", 5), ("stop", 6)])
-def test_stop_keeps_the_finished_trainings_and_caches_nothing(how, seed):
-    at = AppTest.from_function(_stop_script, default_timeout=60)
-    at.session_state["how"], at.session_state["seed"] = how, seed
+    at = _page(maxiter=10)
+    at.number_input(key="exp_seed").set_value(6).run()
+    at.button(key="exp_seeds_run").click().run()
+    job = at.session_state[fx.job_key("seeds")]
+    deadline = time.monotonic() + 60
+    while job.done < 10 and time.monotonic() < deadline:  # the first training has finished
+        time.sleep(0.01)
+    at.run()
+    assert at.button(key="exp_seeds_run").disabled  # one run of an experiment at a time
+    at.button(key="exp_seeds_stop").click().run()
+    wait_for_jobs(at.session_state)
     at.run()
     assert not at.exception
-    if how == "stop":  # the app would start the next run itself
-        assert at.session_state["script_runs"] == 1
-        at.run()
-    assert at.session_state["script_runs"] == 2
-    assert at.markdown[-1].value == "next run"
     outcome = at.session_state["exp_outcomes"]["seeds"]
     assert not outcome.result.complete
     assert 1 <= len(outcome.result.values) < 10
-    assert outcome.result.values[0] == seed  # the ten seeds start at the base seed
-    from ui import figs_experiments as fx
-
+    assert outcome.result.values[0] == 6  # the ten seeds start at the base seed
+    assert "stopped early" in " ".join(c.value for c in at.tabs[2].caption)
     box = fx._finished("seeds", outcome.settings, "sklearn-8x8")
     assert "outcome" not in box  # a stopped experiment is never served from the cache
 
 
 def test_settings_nn_core_refuses_show_an_error_and_keep_earlier_results(monkeypatch):
     at = _page()
-    at.button(key="exp_learning_run").click().run()
+    run(at, "learning")
     first = at.session_state["exp_outcomes"]["learning"]
     runs_before = list(at.session_state["runs"]) if "runs" in at.session_state else []
 
@@ -149,7 +125,7 @@ def test_settings_nn_core_refuses_show_an_error_and_keep_earlier_results(monkeyp
 
     monkeypatch.setattr(ex, "learning_curve", refuse)
     at.number_input(key="exp_hidden").set_value(30).run()
-    at.button(key="exp_learning_run").click().run()
+    run(at, "learning")
     assert not at.exception
     assert any("could not run" in e.value and "found 100" in e.value for e in at.error)
     assert at.session_state["exp_outcomes"]["learning"] is first  # the earlier result stays
@@ -161,7 +137,7 @@ def test_results_survive_a_visit_to_another_page():
     at.switch_page("pages/5_Experiments.py").run()
     at.selectbox(key="exp_dataset").set_value("sklearn-8x8")
     at.number_input(key="exp_maxiter").set_value(2).run()
-    at.button(key="exp_symmetry_run").click().run()
+    run(at, "symmetry")
     lesson = _lessons(at)
     at.switch_page("pages/2_Train.py").run()
     assert not _lessons(at)

@@ -269,6 +269,8 @@ def test_a_few_uploaded_digits_train_and_every_page_shows_what_it_can():
     at.button(key="draw_add").click().run()
     at.number_input(key="draw_maxiter").set_value(3)
     at.button(key="draw_retrain").click().run()
+    wait_for_jobs(at.session_state)  # retraining runs in the background
+    at.run()
     assert not at.exception
     assert metric(at, f"validation accuracy, model #{at.session_state['active_run_id']}") == "—"
 

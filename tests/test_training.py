@@ -104,3 +104,31 @@ def test_a_diverged_run_keeps_the_weights_from_before_the_blow_up(split):
     assert result.diverged
     # The blow-up came on the first step, so what is kept is the start: still a usable model.
     assert result.network == start
+
+
+def test_the_result_carries_the_start_cost_so_nobody_recomputes_it(split, default_result):
+    from nn_core import cost_and_gradient
+
+    start = Network.random(400, 25, seed=0)  # the default start: 25 hidden units, seed 0
+    J0 = cost_and_gradient(start, split.train.X, split.train.y, 1.0)[0]
+    assert default_result.start_cost == pytest.approx(J0, rel=1e-5)  # X in float32 while training
+    assert default_result.final_cost < default_result.start_cost and not default_result.went_uphill
+
+
+def test_a_learning_rate_that_overshoots_is_reported_as_uphill(split):
+    part = split.train.subset(np.arange(300))
+    result = train(part.X, part.y, hidden_size=5, lambd=0.0, maxiter=3, method="GD", learning_rate=100.0)
+    assert result.went_uphill or result.diverged
+    if not result.diverged:
+        assert result.final_cost > result.start_cost
+
+
+def test_a_hidden_size_that_contradicts_the_start_weights_is_refused(split):
+    part = split.train.subset(np.arange(50))
+    start = Network.random(400, 7, seed=1)
+    with pytest.raises(DataFormatError, match="hidden_size=25 contradicts the start weights.*7 rows"):
+        train(part.X, part.y, hidden_size=25, init=start, maxiter=1)
+    # Given once, either way, it trains: the start weights' size, or the asked size from random.
+    assert train(part.X, part.y, init=start, maxiter=1).network.n_hidden == 7
+    assert train(part.X, part.y, hidden_size=7, init=start, maxiter=1).network.n_hidden == 7
+    assert train(part.X, part.y, maxiter=1).network.n_hidden == 25

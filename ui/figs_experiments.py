@@ -10,7 +10,6 @@
 
 import hashlib
 import math
-import threading
 import time
 from dataclasses import dataclass, fields, is_dataclass, replace
 
@@ -18,13 +17,12 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
-from streamlit.runtime.scriptrunner import RerunException, StopException
 
 from nn_core import HIDDEN_RANGE, DataFormatError
 from nn_core import experiments as ex
 from nn_core.datasets import DATASETS
 
-from . import charts, state
+from . import charts, jobs, state
 from .settings import DEFAULT, LAMBDA_MAX, MAXITER_MAX, SEED_MAX
 
 TRAIN, VALID = "#9ecae1", "#1f77b4"
@@ -97,64 +95,72 @@ def _finished(name, settings, key):
     return {}
 
 
-def wait_for_interrupted(timeout=60):
-    """Wait until an interrupted experiment has kept what it finished.
+def job_key(name):
+    return f"exp_job_{name}"
 
-    With runner.fastReruns (this app's setting) a click stops the running script and starts
-    the next run at once, in another thread, while the stopped one is still winding down.
-    """
-    winding_down = st.session_state.get("exp_running")
-    if winding_down is not None:
-        winding_down.wait(timeout)
+
+def running(name):
+    """True while this session's run of experiment `name` goes on."""
+    job = jobs.current(job_key(name))
+    return job is not None and job.running
 
 
 def run_experiment(name, settings, split, data_name, compute, unit="iterations"):
-    """Run compute(progress) with a progress bar and a Stop button, or take it from the cache.
+    """Start compute(progress) as a job (ui.jobs), or take its outcome from the cache at once.
 
-    A click anywhere (Stop included) makes Streamlit interrupt the script at its next call, here
-    the progress bar: we catch that, let the experiment stop and return what finished, keep it,
-    and only then let Streamlit stop or rerun (wait_for_interrupted holds the next run).
+    progress(done, total) is the job's report: True once Stop was pressed or the browser session
+    ended, and the experiment then returns the trainings that finished. A complete outcome is
+    shared with every session through the cache; a stopped one stays in this session only.
     """
     box = _finished(name, settings, data_key(data_name, split))
     if "outcome" in box:
         outcomes()[name] = replace(box["outcome"], cached=True)
         return
-    holder = st.empty()  # emptied when the experiment ends
-    bar_col, stop_col = holder.container().columns([5, 1], vertical_alignment="bottom")
-    stop_col.button("Stop", key=f"exp_{name}_stop", help="Stop now; keep the trainings that finished.")
-    bar = bar_col.progress(0.0, text="starting…")
-    interrupted, start = [], time.perf_counter()
+    st.session_state.pop(f"exp_{name}_error", None)
 
-    def progress(done, total):
-        if interrupted:
-            return True
-        try:
-            bar.progress(min(1.0, done / total), text=f"{done:,} of {total:,} {unit} · "
-                                                      f"{time.perf_counter() - start:.0f} s")
-        except (RerunException, StopException) as click:
-            interrupted.append(click)
-            return True
-        return False
-
-    # After a stop request every st.session_state access raises again: take the plain dict now.
-    store = outcomes()
-    finished = st.session_state["exp_running"] = threading.Event()
-    try:
-        result = compute(progress)
+    def work(job):
+        start = time.perf_counter()
+        result = compute(lambda done, total: job.report(done, total, unit=unit))
         outcome = Outcome(settings, _freeze(result), time.perf_counter() - start, False,
                           split.train.image_shape)
-        store[name] = outcome
         if result.complete:
             box["outcome"] = outcome
-    except DataFormatError as error:  # settings nn_core refuses: say so, keep earlier results
-        result = None
-        holder.error(f"This experiment could not run with these settings: {error}")
-    finally:
-        finished.set()
-    if interrupted:
-        raise interrupted[0]
-    if result is not None:
-        holder.empty()
+        return outcome
+
+    jobs.start(job_key(name), name, work)
+
+
+def watch_experiment(name):
+    """The running experiment's progress bar and Stop button, redrawn by a fragment."""
+    jobs.watch(job_key(name), lambda job: _draw_progress(name, job))
+
+
+def _draw_progress(name, job):
+    bar_col, stop_col = st.columns([5, 1], vertical_alignment="bottom")
+    stop_col.button("Stop", key=f"exp_{name}_stop", on_click=job.request_stop,
+                    disabled=job.stop_requested, help="Stop now; keep the trainings that finished.")
+    unit = job.info.get("unit", "iterations")
+    text = (f"{job.done:,} of {job.total:,} {unit} · {time.perf_counter() - job.started:.0f} s"
+            if job.done else "starting…")
+    bar_col.progress(min(1.0, job.done / job.total), text=text)
+
+
+def collect_experiment(name):
+    """Keep the outcome of an experiment that ended since the last run (or its error)."""
+    job = jobs.take(job_key(name))
+    if job is None:
+        return
+    if isinstance(job.error, DataFormatError):  # settings nn_core refuses: keep earlier results
+        st.session_state[f"exp_{name}_error"] = str(job.error)
+    elif job.error is not None:
+        raise job.error
+    else:
+        outcomes()[name] = job.result
+
+
+def error(name):
+    """Why the last run of experiment `name` could not start, or None."""
+    return st.session_state.get(f"exp_{name}_error")
 
 
 def _freeze(result):

@@ -4,16 +4,20 @@ Each item is {"id", "x" (the preprocessed input vector a1), "label", "shape" (im
 Items of every size are kept; a page uses those that fit the active model's input.
 """
 
+from dataclasses import replace
+
 import numpy as np
 import streamlit as st
 
 from nn_core import DataFormatError
-from nn_core.my_digits import MAX_MY_DIGITS, as_dataset, check_room
+from nn_core.my_digits import MAX_MY_DIGITS, MAX_REPEAT, as_dataset, check_room, retrain
 from nn_core.seed_files import read_seed_data, seed_data_bytes
 
+from . import jobs, state
 from .text import literal
 
 KEY = "my_digits"
+RETRAIN_JOB = "draw_retrain_job"
 GALLERY_COLS = 8
 
 
@@ -111,3 +115,75 @@ def files_ui(n_inputs, image_shape):
             else:
                 st.session_state["draw_flash"] = f"Added {added} digits from X.in / y.in."
                 st.rerun()
+
+
+# --- retrain with my digits: a job (ui.jobs), watched and stoppable ---------------------------------
+
+def start_retrain(run, split):
+    """Fine-tune the active model on the training digits plus mine, in the background (the
+    Retrain button's callback: k and the iterations are read as the widgets hold them now)."""
+    repeat, maxiter = int(st.session_state["draw_repeat"]), int(st.session_state["draw_maxiter"])
+    X_mine, y_mine = arrays(run.network.n_inputs)
+
+    def work(job):
+        out = retrain(run.network, split.train.X, split.train.y, X_mine, y_mine, repeat, maxiter,
+                      run.settings.lambd, split.validation.X, split.validation.y,
+                      callback=lambda step, _net: job.report(step.iteration, maxiter, cost=step.cost))
+        state.freeze(out.result.network)
+        settings = replace(run.settings, maxiter=maxiter, method="L-BFGS-B", init="my-digits")
+        new = state.add_run(state.make_run(settings, out.result, note="with my digits"))
+        return dict(before=out.before, after=out.after, k=len(y_mine), repeat=repeat,
+                    iterations=out.result.n_iterations, stopped=out.result.stopped, new=new.id,
+                    old=run.id)
+
+    st.session_state.pop("draw_report", None)
+    jobs.start(RETRAIN_JOB, "retrain", work)
+
+
+def _draw_retraining(job):
+    bar_col, stop_col = st.columns([5, 1], vertical_alignment="bottom")
+    stop_col.button("Stop", key="draw_retrain_stop", on_click=job.request_stop,
+                    disabled=job.stop_requested, help="Stop now and keep what it learned so far.")
+    text = (f"The wizard studies your handwriting: iteration {job.done} of {job.total}, "
+            f"J = {job.info['cost']:.4f}" if job.done else "The wizard studies your handwriting…")
+    bar_col.progress(min(1.0, job.done / job.total), text=text)
+
+
+def retrain_ui(run, split):
+    """k and iterations, the Retrain button, its progress and Stop, and the report afterwards."""
+    job = jobs.take(RETRAIN_JOB)
+    if job is not None:
+        if isinstance(job.error, DataFormatError):  # e.g. large images repeated too often
+            st.error(f"Could not retrain: {literal(job.error)}. The active model is unchanged.")
+        elif job.error is not None:
+            raise job.error
+        else:
+            st.session_state["draw_report"] = job.result
+    retraining = jobs.current(RETRAIN_JOB) is not None
+    _, y_mine = arrays(run.network.n_inputs)
+    r1, r2 = st.columns(2)
+    r1.slider("Repeat each of my digits k times", 1, MAX_REPEAT, 10, key="draw_repeat")
+    r2.number_input("L-BFGS-B iterations", 1, 300, 30, key="draw_maxiter")
+    st.button("Retrain with my digits", key="draw_retrain", on_click=start_retrain, args=(run, split),
+              disabled=len(y_mine) == 0 or split is None or retraining)
+    jobs.watch(RETRAIN_JOB, _draw_retraining)
+    report = st.session_state.get("draw_report")
+    if report:
+        _show_report(report)
+
+
+def _show_report(report):
+    how = (f"stopped by you after {report['iterations']} L-BFGS-B iterations" if report["stopped"]
+           else f"after {report['iterations']} more L-BFGS-B iterations")
+    st.success(f"Model #{report['new']} (with my digits) is now the active model: model #{report['old']} "
+               f"{how} on the training set plus your "
+               f"{report['k']} digit{'s' if report['k'] != 1 else ''} × {report['repeat']}.")
+    shown = (("mine", "accuracy on my digits", ".0%"), ("validation", "validation accuracy", ".1%"))
+    for col, (part, label, fmt) in zip(st.columns(2), shown, strict=True):
+        was, now = report["before"][part], report["after"][part]
+        if not (state.measured(was) and state.measured(now)):  # no validation digits
+            col.metric(f"{label}, model #{report['new']}", state.percent(now, fmt))
+            continue
+        col.metric(f"{label}, model #{report['new']}", format(now, fmt),
+                   f"{now - was:+{fmt}} (model #{report['old']}: {was:{fmt}})",
+                   delta_arrow="auto" if round(now - was, 4) else "off")

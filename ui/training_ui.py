@@ -195,7 +195,7 @@ def start_training(settings, init=None):
             result = stopped.result
         # A finished result whose callback never ran although it has several iterations came from
         # the cache. (A run that blew up at its first iteration has one iteration and no callback.)
-        return finish(result, settings, init, from_cache=not steps and result.n_iterations > 1)
+        return finish(result, settings, from_cache=not steps and result.n_iterations > 1)
 
     st.session_state.pop("train_message", None)  # the last run's verdict, until this one ends
     jobs.start(JOB, "train", work)
@@ -247,13 +247,13 @@ def collect_training():
 
 # --- the outcome -------------------------------------------------------------------------------
 
-def finish(result, settings, init, from_cache=False):
+def finish(result, settings, from_cache=False):
     """Turn a training result into a run in the history -> (run, level, message).
 
     level is "success", "warning" or "error" (st.success/st.warning/st.error). A run whose
     cost blew up or went uphill is kept in the history but not made active.
     """
-    level, text = verdict(result, settings, init)
+    level, text = verdict(result, settings)
     if from_cache:
         text = "Same settings as an earlier run, so the result came from the cache, instantly. " + text
     run = state.make_run(settings, result, note=result.message)
@@ -263,31 +263,22 @@ def finish(result, settings, init, from_cache=False):
     return run, level, f"Run #{run.id}: {text}"
 
 
-def verdict(result, settings, init):
+def verdict(result, settings):
     """What happened in plain words, and what to try."""
     n = result.n_iterations
     if result.diverged:
         return "error", f"Training went wrong at iteration {n}: {result.message}."  # with advice
-    J0 = initial_cost(settings, init)
-    if result.final_cost > J0:
-        return "error", (f"The cost went up, from {J0:.3f} at the start to {result.final_cost:.3f}: "
-                         "each step overshot the valley and landed higher up the other side. Try a "
-                         "learning rate 10 times smaller, or L-BFGS-B, which picks its own steps.")
+    if result.went_uphill:
+        return "error", (f"The cost went up, from {result.start_cost:.3f} at the start to "
+                         f"{result.final_cost:.3f}: each step overshot the valley and landed higher "
+                         "up the other side. Try a learning rate 10 times smaller, or L-BFGS-B, which "
+                         "picks its own steps.")
     if result.stopped:
         return "warning", f"{result.message.capitalize()}: the weights reached so far are kept."
     if result.converged:
         return "success", f"Converged after {n} iterations: {result.message}."
     return "warning", (f"Stopped at maxiter = {settings.maxiter} before J stopped falling "
                        f"(J = {result.final_cost:.4f}); more iterations may help.")
-
-
-def initial_cost(settings, init):
-    """J at the start weights (the same ones nn_core.train starts from)."""
-    split = state.get_split(settings.dataset)
-    X, y = split.train.X, split.train.y
-    start = init if init is not None else nn_core.Network.random(X.shape[1], settings.hidden,
-                                                                 seed=settings.seed)
-    return nn_core.cost_and_gradient(start, X, y, settings.lambd)[0]
 
 
 def show_message(message):
