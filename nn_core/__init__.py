@@ -13,6 +13,7 @@ from .drawing import DrawingSteps, drawing_steps, prepare_drawing
 from .errors import DataFormatError
 from .gradcheck import GradientCheck, gradient_check
 from .metrics import confusion_matrix, mistakes, per_class_accuracy
+from .my_digits import MAX_MY_DIGITS
 from .network import HIDDEN_RANGE, Network, check_hidden_size
 from .seed_files import (
     read_seed_data,
@@ -24,7 +25,7 @@ from .seed_files import (
     write_seed_data,
     write_seed_weights,
 )
-from .sources import MAX_UPLOAD_BYTES
+from .sources import MAX_DIGITS, MAX_PIXELS, MAX_UNPACKED_BYTES, MAX_UPLOAD_BYTES, MAX_X_BYTES
 from .training import METHODS, Step, TrainResult, train
 
 __all__ = [
@@ -41,7 +42,12 @@ __all__ = [
     "HIDDEN_RANGE",
     "GradientCheck",
     "load_dataset",
+    "MAX_DIGITS",
+    "MAX_MY_DIGITS",
+    "MAX_PIXELS",
+    "MAX_UNPACKED_BYTES",
     "MAX_UPLOAD_BYTES",
+    "MAX_X_BYTES",
     "METHODS",
     "mistakes",
     "Network",

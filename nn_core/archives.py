@@ -3,36 +3,87 @@
 How it works
 1. The bytes come from sources.read_bytes, which also refuses a file that would unpack to
    far more than it weighs (a "zip bomb").
-2. A .mat file is opened by scipy.io.loadmat; an .npz file by numpy with allow_pickle=False,
+2. Before any array is unpacked, its shape is read from its header (matv5 for a .mat, the
+   .npy header of each member of an .npz), and what it will take as 64-bit floats is checked
+   against sources' caps: a small file of uint8 zeros must not become gigabytes of floats.
+3. A .mat file is opened by scipy.io.loadmat; an .npz file by numpy with allow_pickle=False,
    since pickled objects could run code.
-3. The arrays are looked up by name: X and y, and/or the weights (Theta1 and Theta2 in a
+4. The arrays are looked up by name: X and y, and/or the weights (Theta1 and Theta2 in a
    .mat file, W1 and W2 in an .npz file). Each must be a finite array of numbers.
-4. A .mat file is in the tutorial's layout (images column by column, labels 1-10, class 10 =
+5. A .mat file is in the tutorial's layout (images column by column, labels 1-10, class 10 =
    digit 0), so it goes through seed_files' conversions; an .npz file is already in the
    project's layout (row-major images, digits 0-9, W2 row d = digit d).
 """
 
 import io
+import math
+import zipfile
 
 import numpy as np
 import scipy.io
 
+from . import matv5
 from .datasets import Dataset
 from .errors import DataFormatError, check_finite
 from .network import Network
 from .seed_files import dataset_from_tutorial, network_from_tutorial, square_side
-from .sources import read_bytes
+from .sources import check_digits, check_unpacked, read_bytes
 
 
 def load_mat(source):
     """The variables of a MATLAB .mat file (version 7 or older) by name, or DataFormatError."""
     data = read_bytes(source, "the .mat file")
+    if data[124:128] in (b"\x00\x02IM", b"\x02\x00MI"):  # version 0x0200: HDF5, scipy cannot read it
+        raise DataFormatError("expected a MATLAB .mat file of version 7 or older, found a version "
+                              "7.3 (HDF5) file: save it again with -v7, e.g. save('file.mat', 'X', "
+                              "'y', '-v7') in MATLAB or Octave")
     try:
+        listed = matv5.variables(data)[0]  # names and shapes, read without unpacking
+        _check_shapes({name: (shape, 8) for name, shape in listed}, "the .mat file")
         found = scipy.io.loadmat(io.BytesIO(data))
+    except DataFormatError:
+        raise
     except Exception as e:  # scipy raises many kinds of error for a damaged file
         raise DataFormatError("expected a MATLAB .mat file (version 7 or older), found a file "
                               f"scipy cannot read ({type(e).__name__}: {e})") from None
     return {k: v for k, v in found.items() if not k.startswith("__")}
+
+
+def load_npz(data, what="the .npz file"):
+    """The arrays of .npz bytes by name, each .npy header checked before its array is unpacked."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            _check_shapes(dict(_npy_header(z, info) for info in z.infolist()
+                               if info.filename.endswith(".npy")), what)  # others stay bytes
+        with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+            return {key: npz[key] for key in npz.files}
+    except DataFormatError:
+        raise
+    except Exception as e:  # a damaged archive, or objects that numpy will not unpickle
+        why = ("holds Python objects (pickled data can run code)" if "pickle" in str(e)
+               else f"cannot be read ({type(e).__name__}: {e})")
+        raise DataFormatError(f"expected an .npz file of plain number arrays, found one that "
+                              f"{why}") from None
+
+
+def _npy_header(z, info):
+    """(name, (shape, itemsize)) of one .npy member of a zip, from its header alone."""
+    with z.open(info) as f:
+        version = np.lib.format.read_magic(f)
+        read = {(1, 0): np.lib.format.read_array_header_1_0,
+                (2, 0): np.lib.format.read_array_header_2_0}.get(version)
+        if read is None:
+            raise ValueError(f"{info.filename} is an .npy file of format {version}, not 1.0 or 2.0")
+        shape, _, dtype = read(f)
+    return info.filename.removesuffix(".npy"), (shape, dtype.itemsize)
+
+
+def _check_shapes(sizes, what):
+    """Refuse, from their shapes alone, arrays that would take too much memory as 64-bit floats."""
+    shape = sizes.get("X", ((),))[0]
+    if len(shape) in (2, 3):  # (m, pixels), or (m, rows, cols) in an .npz
+        check_digits(shape[0], math.prod(shape[1:]), f"X in {what}")
+    check_unpacked(sizes, what)
 
 
 def _arrays(found, keys, kind, matrices=False):
@@ -75,16 +126,7 @@ def read_npz(source):
     if not data.startswith(b"PK"):
         raise DataFormatError("expected an .npz file (a zip archive from numpy.savez), found a "
                               "file that is not a zip archive")
-    found = {}
-    try:
-        with np.load(io.BytesIO(data), allow_pickle=False) as npz:
-            for key in npz.files:
-                found[key] = npz[key]
-    except Exception as e:  # a damaged archive, or objects that numpy will not unpickle
-        why = ("holds Python objects (pickled data can run code)" if "pickle" in str(e)
-               else f"cannot be read ({type(e).__name__}: {e})")
-        raise DataFormatError(f"expected an .npz file of plain number arrays, found one that "
-                              f"{why}") from None
+    found = load_npz(data)
     X, y, W1, W2 = _arrays(found, ("X", "y", "W1", "W2"), ".npz")
     ds = net = None
     if X is not None:
@@ -93,6 +135,7 @@ def read_npz(source):
         if len(X) == 0 or min(shape) < 2:
             raise DataFormatError(f"X in the .npz file must hold at least one image of at least "
                                   f"2x2 pixels, found {len(X)} images of {shape[0]}x{shape[1]}")
+        check_digits(len(X), shape[0] * shape[1], "X in the .npz file")
         X = X.reshape(len(X), shape[0] * shape[1])
         ds = Dataset(X, _npz_labels(y, len(X)), shape, "your .npz file", "Your .npz file.")
     if W1 is not None:

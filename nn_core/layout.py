@@ -11,13 +11,12 @@ How it works
 4. Compare the best reading with the one the file format promises, and say what to fix.
 """
 
-import io
 from dataclasses import dataclass, field
 from itertools import product
 
 import numpy as np
 
-from .archives import load_mat
+from .archives import load_mat, load_npz
 from .cost import check_labels, cost_terms, one_hot
 from .datasets import stratified_subset
 from .errors import DataFormatError, check_finite
@@ -122,13 +121,7 @@ def raw_mat_weights(source_file, source="your .mat file"):
 
 def raw_npz_weights(source_file, source="your .npz file"):
     """W1 / W2 of an .npz file as found (the dashboard's layout: row-major, digit order)."""
-    data = read_bytes(source_file, "the .npz file")
-    try:
-        with np.load(io.BytesIO(data), allow_pickle=False) as npz:
-            found = {k: npz[k] for k in npz.files}
-    except Exception as e:  # not a zip, damaged, or pickled objects (which could run code)
-        raise DataFormatError(f"expected an .npz file of plain number arrays (numpy.savez), found "
-                              f"one numpy cannot read ({type(e).__name__})") from None
+    found = load_npz(read_bytes(source_file, "the .npz file"))  # shapes checked before unpacking
     return _raw(*_pick(found, ("W1", "W2"), ".npz"), DIGIT_ORDER, source, ("W1", "W2"))
 
 

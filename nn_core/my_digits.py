@@ -23,9 +23,14 @@ from .cost import check_labels
 from .datasets import Dataset
 from .errors import DataFormatError
 from .network import Network
+from .sources import MAX_X_BYTES
 from .training import train
 
 MAX_REPEAT = 50
+# Each digit is an image and a button on the Draw page, and is repeated up to MAX_REPEAT times
+# when retraining: 200 x 50 x 784 pixels x 8 bytes = 63 MB for 28 x 28 digits, under MAX_X_BYTES
+# (larger images need a smaller repeat).
+MAX_MY_DIGITS = 200
 NAME = "my digits"
 
 
@@ -35,16 +40,27 @@ def augment(X, y, X_mine, y_mine, repeat=10):
     X_mine = np.asarray(X_mine, dtype=np.float64)
     if X.ndim != 2:
         raise DataFormatError(f"X must be a 2-D array (examples, pixels), found shape {X.shape}")
-    if X_mine.ndim != 2 or X_mine.shape[0] == 0 or X_mine.shape[1] != X.shape[1]:
-        raise DataFormatError(f"your digits must be a (k, {X.shape[1]}) array with k >= 1, "
-                              f"found shape {X_mine.shape}")
+    if X_mine.ndim != 2 or not 1 <= X_mine.shape[0] <= MAX_MY_DIGITS or X_mine.shape[1] != X.shape[1]:
+        raise DataFormatError(f"your digits must be a (k, {X.shape[1]}) array with 1 <= k <= "
+                              f"{MAX_MY_DIGITS}, found shape {X_mine.shape}")
     if not (isinstance(repeat, (int, np.integer)) and 1 <= repeat <= MAX_REPEAT):
         raise DataFormatError(f"repeat must be a whole number 1-{MAX_REPEAT}, found {repeat!r}")
+    if repeat * X_mine.size * 8 > MAX_X_BYTES:  # only images far larger than the tutorial's
+        raise DataFormatError(f"your digits repeated must take at most {MAX_X_BYTES:,} bytes as 64-bit "
+                              f"floats, found {repeat} x {X_mine.shape[0]} digits x {X_mine.shape[1]:,} "
+                              f"pixels x 8 = {repeat * X_mine.size * 8:,}: choose a smaller repeat")
     y = check_labels(y, X.shape[0])
     y_mine = check_labels(y_mine, X_mine.shape[0])
     # np.tile keeps the order mine_0, mine_1, ..., mine_0, mine_1, ...: the same k digits, repeat times.
     return (np.concatenate([X, np.tile(X_mine, (repeat, 1))]),
             np.concatenate([y, np.tile(y_mine, repeat)]))
+
+
+def check_room(have, adding):
+    """Refuse adding digits to the `have` you keep when that would make over MAX_MY_DIGITS."""
+    if have + adding > MAX_MY_DIGITS:
+        raise DataFormatError(f"my digits hold at most {MAX_MY_DIGITS}: you have {have}, so at most "
+                              f"{max(0, MAX_MY_DIGITS - have)} more can be added, found {adding}")
 
 
 def as_dataset(X_mine, y_mine, image_shape):

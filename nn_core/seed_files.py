@@ -28,7 +28,7 @@ from .cost import one_hot
 from .datasets import Dataset
 from .errors import DataFormatError
 from .network import N_OUTPUTS, Network
-from .sources import MAX_UNPACKED_BYTES, MAX_UPLOAD_BYTES  # noqa: F401  (importable here, as before)
+from .sources import MAX_UNPACKED_BYTES, MAX_UPLOAD_BYTES, check_digits  # noqa: F401  (importable here, as before)
 from .tables import read_table
 
 
@@ -53,6 +53,7 @@ def to_column_major(pixels, image_shape):
 
 
 def _images_from_tutorial(A, what):
+    check_digits(len(A), A.shape[1], what)
     s = square_side(A.shape[1], f"{what} must hold one square image a row (400 values for 20x20, "
                                 f"784 for 28x28), found {A.shape[1]} values a row, not a square number")
     return to_row_major(A, (s, s)), (s, s)
@@ -139,6 +140,14 @@ def _check_x_width(n):
     _images_from_tutorial(np.empty((0, n)), "X.in")
 
 
+def _check_x_rows(rows, n):
+    check_digits(rows, n, "X.in")
+
+
+def _check_y_rows(rows, n):
+    check_digits(rows, 0, "y.in")  # one label a digit: as many rows as X.in may have
+
+
 def _check_y_width(n):
     _labels_from_tutorial(np.empty((0, n)), "y.in")
 
@@ -146,17 +155,18 @@ def _check_y_width(n):
 def read_seed_X(source):
     """X.in as (X, image_shape), X row-major. Values are kept as they are: the tutorial's lie
     about in [-0.13, 1.13] (from its smoothing), not clipped to [0, 1]."""
-    return _images_from_tutorial(read_table(source, "X.in", _check_x_width), "X.in")
+    return _images_from_tutorial(read_table(source, "X.in", _check_x_width, _check_x_rows), "X.in")
 
 
 def read_seed_y(source):
     """y.in (one-hot rows, or one column of labels 1-10 or 0-9) as digits 0-9."""
-    return _labels_from_tutorial(read_table(source, "y.in", _check_y_width), "y.in")
+    return _labels_from_tutorial(read_table(source, "y.in", _check_y_width, _check_y_rows), "y.in")
 
 
 def read_seed_data(x_source, y_source, name="your X.in / y.in"):
     """X.in and y.in as one Dataset."""
-    X, Y = read_table(x_source, "X.in", _check_x_width), read_table(y_source, "y.in", _check_y_width)
+    X = read_table(x_source, "X.in", _check_x_width, _check_x_rows)
+    Y = read_table(y_source, "y.in", _check_y_width, _check_y_rows)
     return dataset_from_tutorial(X, Y, ("X.in", "y.in"), name, "Your own X.in and y.in files.")
 
 

@@ -3,6 +3,7 @@
 import numpy as np
 import streamlit as st
 
+from nn_core import MAX_DIGITS, MAX_PIXELS, MAX_X_BYTES
 from nn_core.analysis import class_counts, class_means, pixel_histogram, sample_indices
 from ui import charts, state
 from ui import figs_explorer as fx
@@ -21,6 +22,9 @@ with st.expander("Use your own X.in and y.in (or a .mat / .npz with X and y)"):
     st.caption("The tutorial's layout: X.in has one digit per row (comma-separated pixels, "
                "20x20 stored column by column), y.in the labels (10 means digit 0). "
                "Files are read in memory, never saved.")
+    side = int(MAX_PIXELS**0.5)
+    st.caption(f"At most {MAX_DIGITS:,} digits of at most {MAX_PIXELS:,} pixels ({side}x{side}), and "
+               f"{MAX_X_BYTES // 1024**2} MB in all as 64-bit floats (digits x pixels x 8).")
     up1, up2 = st.columns(2)
     up1.file_uploader("X.in (or .mat / .npz)", type=["in", "txt", "csv", "mat", "npz"],
                       key="explorer_x_upload")

@@ -167,7 +167,8 @@ if steps is not None:
         st.session_state.update(draw_label=pred, draw_label_for=drawing_id)
     c1, c2 = st.columns([1, 3], vertical_alignment="bottom")
     label = c1.selectbox("This drawing is a", list(range(10)), key="draw_label")
-    c2.button("Add to my digits", key="draw_add", on_click=my_digits.add, args=(steps.x, label, shape))
+    c2.button("Add to my digits", key="draw_add", on_click=my_digits.add, args=(steps.x, label, shape),
+              disabled=my_digits.full())
 my_digits.gallery_ui(net.n_inputs)
 my_digits.files_ui(net.n_inputs, shape)
 

@@ -18,6 +18,7 @@ are built once per process with bytes arithmetic, in well under a second.
 
 import functools
 import io
+import math
 import struct
 import zipfile
 import zlib
@@ -170,12 +171,14 @@ def over_cap_bytes():
     return (line * (MAX_UPLOAD_BYTES // len(line) + 1))[: MAX_UPLOAD_BYTES + 1]
 
 
+BIG_BAD_LINE = b"5.000000000000000000e-01," * 399 + b"5.000000000000000000e-01\n"  # as np.savetxt
+BIG_BAD_ROWS = -(-50 * 1024**2 // len(BIG_BAD_LINE))  # 5,243 rows of 400, as in the tutorial
+
+
 @functools.cache
-def big_bad_x_bytes(megabytes=50):
+def big_bad_x_bytes():
     """A ~50 MB X.in (like the tutorial's) whose very last row holds a text cell."""
-    line = b"0.5," * 399 + b"0.5\n"
-    rows = megabytes * 1024**2 // len(line)
-    return line * (rows - 1) + b"0.5," * 399 + b"oops\n"
+    return BIG_BAD_LINE * (BIG_BAD_ROWS - 1) + b"5.000000000000000000e-01," * 399 + b"oops\n"
 
 
 # --- generators for one target only ------------------------------------------------------------
@@ -358,40 +361,59 @@ class _RepeatingDeflate:
         return zlib.compressobj(9, zlib.DEFLATED, -15).flush()
 
 
+def _zeros(f, nbytes):
+    """nbytes zeros written to f (whose compressor is a _RepeatingDeflate), 4 MB at a time."""
+    for _ in range(nbytes // len(BOMB_CHUNK)):
+        f.write(BOMB_CHUNK)
+    f.write(bytes(nbytes % len(BOMB_CHUNK)))
+
+
 @functools.cache
-def zip_bomb():
+def zip_bomb(shape=(BOMB_CHUNKS * 1024, 512), descr="<f8"):
     """An .npz of about 1 MB holding X.npy that unpacks to 1 GiB of zeros (a real, valid zip:
-    sizes and CRC are true; only the compression is done once and repeated)."""
+    sizes and CRC are true; only the compression is done once and repeated), or to zeros of
+    another shape and type; y.npy holds one int8 label a row."""
     header = io.BytesIO()
-    np.lib.format.write_array_header_1_0(
-        header, {"descr": "<f8", "fortran_order": False, "shape": (BOMB_CHUNKS * 1024, 512)})
+    np.lib.format.write_array_header_1_0(header, {"descr": descr, "fortran_order": False,
+                                                  "shape": shape})
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("y.npy", _npy(np.zeros(BOMB_CHUNKS * 1024, np.int8)))
+        z.writestr("y.npy", _npy(np.zeros(shape[0], np.int8)))
         with z.open("X.npy", "w", force_zip64=True) as f:
             f._compressor = _RepeatingDeflate()
             f.write(header.getvalue())
-            for _ in range(BOMB_CHUNKS):
-                f.write(BOMB_CHUNK)
+            _zeros(f, math.prod(shape) * np.dtype(descr).itemsize)
     return buf.getvalue()
 
 
+class _Body(list):
+    """The parts of a zlib stream whose deflated body is made by _zeros, with its checksum."""
+
+    def __init__(self, element):
+        super().__init__([b"\x78\xda", _RepeatingDeflate().compress(element)])
+        self.deflate, self.adler = _RepeatingDeflate(), zlib.adler32(element)
+
+    def write(self, data):
+        self.append(self.deflate.compress(data))
+        self.adler = zlib.adler32(data, self.adler)
+
+
 @functools.cache
-def mat_bomb():
-    """A MATLAB v5 file of about 1 MB whose compressed variable X unpacks to 1 GiB of zeros."""
-    rows, cols = BOMB_CHUNKS * 1024, 512
-    nbytes = rows * cols * 8
+def mat_bomb(name="X", shape=(BOMB_CHUNKS * 1024, 512), mclass="double"):
+    """A MATLAB v5 file of about 1 MB whose compressed variable X unpacks to 1 GiB of zeros
+    (or the variable `name`, of one letter, to zeros of another shape, of doubles or uint8)."""
+    rows, cols = shape
+    kind, mi, size = {"double": (6, 9, 8), "uint8": (9, 2, 1)}[mclass]
+    nbytes = rows * cols * size
+    assert nbytes % 8 == 0  # no padding after the numbers
     element = (struct.pack("<II", 14, 48 + nbytes)  # miMATRIX and its length
-               + struct.pack("<IIII", 6, 8, 6, 0)  # array flags: mxDOUBLE_CLASS
+               + struct.pack("<IIII", 6, 8, kind, 0)  # array flags: the class
                + struct.pack("<IIii", 5, 8, rows, cols)  # dimensions
-               + struct.pack("<I", (1 << 16) | 1) + b"X\0\0\0"  # name "X" (small element)
-               + struct.pack("<II", 9, nbytes))  # miDOUBLE, then the numbers
-    deflate, adler = _RepeatingDeflate(), zlib.adler32(element)
-    body = [b"\x78\xda", deflate.compress(element)]
-    for _ in range(BOMB_CHUNKS):
-        body.append(deflate.compress(BOMB_CHUNK))
-        adler = zlib.adler32(BOMB_CHUNK, adler)
-    body += [deflate.flush(), struct.pack(">I", adler)]
+               + struct.pack("<I", (1 << 16) | 1) + name.encode() + b"\0\0\0"  # the name (small element)
+               + struct.pack("<II", mi, nbytes))  # the numbers' type and length, then the numbers
+    body = _Body(element)
+    _zeros(body, nbytes)
+    body += [body.deflate.flush(), struct.pack(">I", body.adler)]
     stream = b"".join(body)
     head = b"MATLAB 5.0 MAT-file, written by tests/malformed.py".ljust(116, b" ")
     head += b"\0" * 8 + struct.pack("<H", 0x0100) + b"IM"
@@ -412,7 +434,7 @@ def cases():
         for target in TEXT_TARGETS:
             out.append(Case(f"{target}/{name}", target, fn(files[target], arrays[target]), says))
     out.append(Case("X.in/50-MB-bad-last-row", "X.in", big_bad_x_bytes(),
-                    (("row 32768,",), ("'oops'",))))
+                    ((f"row {BIG_BAD_ROWS},",), ("'oops'",))))
     for name, (data, says) in _y_cases().items():
         out.append(Case(f"y.in/{name}", "y.in", data, says))
     for target, gens in _w_cases().items():

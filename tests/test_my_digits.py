@@ -1,12 +1,13 @@
 """Your own digits: augmenting the training set, fine-tuning, and the X.in/y.in round trip."""
 
 import io
+import re
 
 import numpy as np
 import pytest
 
-from nn_core import DataFormatError, Network
-from nn_core.my_digits import MAX_REPEAT, as_dataset, augment, retrain
+from nn_core import MAX_X_BYTES, DataFormatError, Network
+from nn_core.my_digits import MAX_MY_DIGITS, MAX_REPEAT, as_dataset, augment, retrain
 
 
 def _data(m=40, n=16, seed=0):
@@ -42,8 +43,11 @@ def test_augment_leaves_its_inputs_alone():
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        ({"X_mine": np.zeros((1, 5))}, r"\(k, 16\) array with k >= 1, found shape \(1, 5\)"),
-        ({"X_mine": np.zeros((0, 16)), "y_mine": np.zeros(0)}, "k >= 1"),
+        ({"X_mine": np.zeros((1, 5))},
+         rf"\(k, 16\) array with 1 <= k <= {MAX_MY_DIGITS}, found shape \(1, 5\)"),
+        ({"X_mine": np.zeros((0, 16)), "y_mine": np.zeros(0)}, "1 <= k"),
+        ({"X_mine": np.zeros((MAX_MY_DIGITS + 1, 16)), "y_mine": np.zeros(MAX_MY_DIGITS + 1)},
+         rf"k <= {MAX_MY_DIGITS}, found shape \({MAX_MY_DIGITS + 1}, 16\)"),
         ({"repeat": 0}, "repeat must be a whole number 1-50, found 0"),
         ({"repeat": 51}, "found 51"),
         ({"y_mine": np.array([12])}, "labels must be whole numbers 0-9"),
@@ -54,6 +58,18 @@ def test_augment_rejects_bad_input(kwargs, message):
     args = {"X_mine": X[:1], "y_mine": y[:1], "repeat": 2} | kwargs
     with pytest.raises(DataFormatError, match=message):
         augment(X, y, args["X_mine"], args["y_mine"], args["repeat"])
+
+
+def test_large_images_repeated_too_often_are_refused_before_they_are_copied():
+    """200 digits x 50 repeats of 20x20 or 28x28 fit in MAX_X_BYTES; 128x128 ones need a smaller repeat."""
+    n = 128 * 128
+    X, y, X_mine, y_mine = np.zeros((2, n)), np.zeros(2), np.zeros((40, n)), np.zeros(40)
+    assert MAX_MY_DIGITS * MAX_REPEAT * 784 * 8 <= MAX_X_BYTES
+    assert augment(X, y, X_mine, y_mine, repeat=12)[0].shape == (2 + 480, n)
+    with pytest.raises(DataFormatError, match=re.escape(
+            f"your digits repeated must take at most {MAX_X_BYTES:,} bytes as 64-bit floats, found "
+            f"50 x 40 digits x 16,384 pixels x 8 = 262,144,000: choose a smaller repeat")):
+        augment(X, y, X_mine, y_mine, repeat=50)
 
 
 def test_retrain_learns_my_digits_without_touching_the_start_network():

@@ -10,7 +10,7 @@ from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
 from nn_core.datasets import load_dataset, split_dataset
-from nn_core.my_digits import as_dataset
+from nn_core.my_digits import MAX_MY_DIGITS, as_dataset
 from nn_core.seed_files import seed_data_bytes
 from ui import state
 from ui.jobs import wait_for_jobs
@@ -175,6 +175,37 @@ def test_downloaded_files_upload_again():
     digits = at.session_state["my_digits"]
     assert [d["label"] for d in digits] == [1, 1]
     np.testing.assert_allclose(digits[1]["x"], digits[0]["x"], atol=1e-6)
+
+
+def test_importing_more_than_max_my_digits_is_refused_saying_the_limit():
+    """An X.in of 5,000 rows used to become 5,000 images and remove buttons (minutes a rerun)."""
+    at = _page(1)
+    at.button(key="draw_add").click().run()
+    m = MAX_MY_DIGITS  # with the one drawn, one too many
+    rng = np.random.default_rng(0)
+    mine = as_dataset(rng.uniform(0, 1, (m, 400)), rng.integers(0, 10, m), (20, 20))
+    x_bytes, y_bytes = seed_data_bytes(mine)
+    at.file_uploader(key="draw_up_x").upload("X.in", x_bytes)
+    at.file_uploader(key="draw_up_y").upload("y.in", y_bytes)
+    at.run()
+    at.button(key="draw_up_add").click().run()
+    assert not at.exception
+    shown = [re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", e.value) for e in at.error]  # as the browser shows it
+    assert any(f"my digits hold at most {MAX_MY_DIGITS}: you have 1, so at most {MAX_MY_DIGITS - 1} "
+               f"more can be added, found {m}" in text for text in shown), shown
+    assert len(at.session_state["my_digits"]) == 1
+
+
+def test_at_max_my_digits_add_is_disabled_and_the_page_says_why():
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state[CANVAS_KEY] = mnist_canvas_value(3)
+    at.session_state["my_digits"] = [{"id": i + 1, "x": np.zeros(400), "label": i % 10, "shape": (20, 20)}
+                                     for i in range(MAX_MY_DIGITS)]
+    at.run()
+    assert not at.exception
+    assert at.button(key="draw_add").disabled
+    assert any(f"the most kept ({MAX_MY_DIGITS})" in c.value for c in at.caption)
+    assert len(at.session_state["my_digits"]) == MAX_MY_DIGITS
 
 
 def test_the_label_suggestion_follows_each_new_drawing():

@@ -2,7 +2,9 @@
 
 import dataclasses
 import io
+import re
 
+import malformed
 import numpy as np
 import pytest
 from conftest import ROOT
@@ -210,3 +212,20 @@ def test_a_one_digit_data_set_still_renders():
     assert not at.exception
     assert metric(at, "examples m") == "1"
     assert any("at least two digits" in i.value for i in at.info)
+
+
+def test_the_upload_box_states_the_limits_and_a_199_kb_bomb_is_refused_saying_them():
+    """The .npz of 50,000 uint8 images of 64x64 that took the server to 5.7 GB: refused from its
+    header, with the limit; the page says the limits before anything is uploaded."""
+    at = page()
+    assert any(f"At most {nn_core.MAX_DIGITS:,} digits of at most {nn_core.MAX_PIXELS:,} pixels" in c.value
+               for c in at.caption)
+    at.file_uploader(key="explorer_x_upload").upload("digits.npz", malformed.zip_bomb((50_000, 4096), "|u1"))
+    at.run()
+    at.button(key="explorer_load").click().run()
+    assert not at.exception
+    assert len(at.error) == 1
+    shown = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", at.error[0].value)  # as the browser shows it
+    assert (f"too large once unpacked: expected at most {nn_core.MAX_UNPACKED_BYTES:,} bytes of arrays, "
+            "found at least 204,850,256") in shown
+    assert "user_data" not in at.session_state

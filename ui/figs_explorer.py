@@ -53,7 +53,9 @@ def read_user_files(x_src, y_src=None):
         ds = seed_files.read_seed_data(x_src, y_src)
     # The picker, the runs and the training cache tell data sets apart by name: give each
     # distinct upload its own, with a short fingerprint of its contents.
-    tag = hashlib.sha1(ds.X.tobytes() + ds.y.tobytes()).hexdigest()[:6]
+    h = hashlib.sha1(np.ascontiguousarray(ds.X).data)  # the buffer itself: no copy of X
+    h.update(np.ascontiguousarray(ds.y).data)
+    tag = h.hexdigest()[:6]
     return dataclasses.replace(ds, name=f"{ds.name or 'your data'} · {len(ds):,} digits · {tag}")
 
 

@@ -10,7 +10,7 @@ import numpy as np
 import streamlit as st
 
 from nn_core import DataFormatError
-from nn_core.my_digits import MAX_REPEAT, as_dataset, retrain
+from nn_core.my_digits import MAX_MY_DIGITS, MAX_REPEAT, as_dataset, check_room, retrain
 from nn_core.seed_files import read_seed_data, seed_data_bytes
 
 from . import jobs, state
@@ -25,8 +25,14 @@ def items():
     return st.session_state.setdefault(KEY, [])
 
 
+def full():
+    return len(items()) >= MAX_MY_DIGITS
+
+
 def add(x, label, image_shape):
-    """Keep one preprocessed drawing with its label; returns the new item."""
+    """Keep one preprocessed drawing with its label; returns the new item (None when full)."""
+    if full():
+        return None
     ids = [item["id"] for item in items()]
     item = {"id": max(ids, default=0) + 1, "x": np.array(x, dtype=np.float64).ravel(),
             "label": int(label), "shape": tuple(image_shape)}
@@ -51,11 +57,13 @@ def arrays(n_inputs):
 
 
 def import_files(x_file, y_file, n_inputs, image_shape):
-    """Add the digits of an X.in/y.in pair; DataFormatError (nothing added) if they don't fit."""
+    """Add the digits of an X.in/y.in pair; DataFormatError (nothing added) if they don't fit,
+    or if my digits would then hold over MAX_MY_DIGITS."""
     ds = read_seed_data(x_file, y_file)
     if ds.n_inputs != n_inputs:
         raise DataFormatError(f"the active model takes {n_inputs} pixels per digit, "
                               f"found {ds.n_inputs} in X.in")
+    check_room(len(items()), len(ds))
     X = np.clip(ds.X, 0.0, 1.0)
     for x, label in zip(X, ds.y, strict=True):
         add(x, label, image_shape)
@@ -67,6 +75,8 @@ def gallery_ui(n_inputs):
     chosen = fitting(n_inputs)
     hidden = len(items()) - len(chosen)
     st.caption(f"My digits: {len(chosen)}" if chosen else "My digits: none yet.")
+    if full():
+        st.caption(f"That is the most kept ({MAX_MY_DIGITS}): remove some to add others.")
     if hidden:
         st.caption(f"{hidden} of your digits have another size and are kept for a model that fits.")
     for start in range(0, len(chosen), GALLERY_COLS):
@@ -92,7 +102,7 @@ def files_ui(n_inputs, image_shape):
         c1, c2, _ = st.columns([1, 1, 4])
         c1.download_button("Download X.in", x_bytes, "X.in", key="draw_dl_x")
         c2.download_button("Download y.in", y_bytes, "y.in", key="draw_dl_y")
-    with st.expander("Upload X.in / y.in of digits you saved before"):
+    with st.expander(f"Upload X.in / y.in of digits you saved before (at most {MAX_MY_DIGITS} kept)"):
         u1, u2 = st.columns(2)
         x_file = u1.file_uploader("X.in (one digit a row)", key="draw_up_x")
         y_file = u2.file_uploader("y.in (one-hot rows)", key="draw_up_y")
@@ -143,9 +153,12 @@ def retrain_ui(run, split):
     """k and iterations, the Retrain button, its progress and Stop, and the report afterwards."""
     job = jobs.take(RETRAIN_JOB)
     if job is not None:
-        if job.error is not None:
+        if isinstance(job.error, DataFormatError):  # e.g. large images repeated too often
+            st.error(f"Could not retrain: {literal(job.error)}. The active model is unchanged.")
+        elif job.error is not None:
             raise job.error
-        st.session_state["draw_report"] = job.result
+        else:
+            st.session_state["draw_report"] = job.result
     retraining = jobs.current(RETRAIN_JOB) is not None
     _, y_mine = arrays(run.network.n_inputs)
     r1, r2 = st.columns(2)
