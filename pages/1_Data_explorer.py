@@ -4,10 +4,11 @@ import numpy as np
 import streamlit as st
 
 from nn_core.analysis import class_counts, class_means, pixel_histogram, sample_indices
-from ui import charts, state
+from ui import charts, nav, state
 from ui import figs_explorer as fx
 
 st.set_page_config(page_title="Data explorer", page_icon="🔍", layout="wide")
+nav.sidebar()
 st.title("Data explorer: the digits the wizard studies")
 st.write(
     "Before the wizard can read handwriting he studies thousands of examples: each one a small "

@@ -5,7 +5,7 @@ import streamlit as st
 
 import nn_core
 from nn_core.seed_files import network_npz_bytes, seed_weights_bytes
-from ui import charts, figs_train, state
+from ui import charts, figs_train, nav, state
 from ui import training_ui as tui
 
 
@@ -54,6 +54,7 @@ def show_mistakes(net, val):
 
 
 st.set_page_config(page_title="Train", page_icon="🏋️", layout="wide")
+nav.sidebar()
 st.title("Train the wizard")
 st.write(
     "This is the tutorial's train.py with its knobs turned into controls. The wizard studies 70 % "

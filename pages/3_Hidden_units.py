@@ -6,9 +6,10 @@ import streamlit as st
 from nn_core import DataFormatError
 from nn_core.analysis import mean_activation_per_class, top_activating
 from ui import figs_hidden as fh
-from ui import state
+from ui import nav, state
 
 st.set_page_config(page_title="Hidden units", page_icon="🧩", layout="wide")
+nav.sidebar()
 st.title("Hidden units: what the wizard looks for")
 st.write(
     "Each hidden unit adds up the pixels of a digit, each pixel times its own weight in W1, and "

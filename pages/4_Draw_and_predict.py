@@ -9,13 +9,14 @@ from streamlit_drawable_canvas import st_canvas
 from nn_core.drawing import RECIPES, drawing_steps
 from nn_core.my_digits import MAX_REPEAT, retrain
 from nn_core.saliency import contrast, contributions, saliency
-from ui import charts, my_digits, state
+from ui import charts, my_digits, nav, state
 from ui import figs_draw as fd
 
 SHAPES = {400: (20, 20), 784: (28, 28), 64: (8, 8)}  # input size -> image shape
 CANVAS = 300  # px, square: the canvas docs advise a height of at least 300
 
 st.set_page_config(page_title="Draw and predict", page_icon="✏️", layout="wide")
+nav.sidebar()
 
 
 def answer(label, digit):

@@ -5,9 +5,10 @@ import streamlit as st
 
 from nn_core import experiments as ex
 from ui import figs_experiments as fx
-from ui import state
+from ui import nav, state
 
 st.set_page_config(page_title="Experiments", page_icon="🧪", layout="wide")
+nav.sidebar()
 st.title("Experiments: what makes the wizard read better?")
 st.write(
     "Each experiment trains the wizard several times, changing one thing only: λ, how many digits "

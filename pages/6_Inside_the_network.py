@@ -7,10 +7,11 @@ from nn_core import gradient_check
 from nn_core.cost import cost_terms, one_hot
 from nn_core.gradcheck import small_problem
 from nn_core.teaching import BUG_EXPLANATIONS, BUGS, backprop_one
-from ui import charts, state
+from ui import charts, nav, state
 from ui import figs_inside as fi
 
 st.set_page_config(page_title="Inside the network", page_icon="🔬", layout="wide")
+nav.sidebar()
 st.title("Inside the network: check the maths, then watch backprop")
 st.write(
     "Training only works if backprop gives the right slope of the cost J for every weight. "

@@ -8,7 +8,7 @@ import streamlit as st
 import nn_core
 from nn_core import layout
 from nn_core.cost import cost_terms, one_hot
-from ui import charts, state
+from ui import charts, nav, state
 from ui.settings import Settings
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
@@ -23,6 +23,7 @@ KINDS = {  # kind -> (label, uploader labels and types, reader)
 PENDING, LOADED, ERROR = "grade_pending", "grade_loaded", "grade_error"
 
 st.set_page_config(page_title="Grade weights", page_icon="🎓", layout="wide")
+nav.sidebar()
 st.title("Grade weights: how well do these W1 and W2 read digits?")
 st.write(
     "Bring weights trained elsewhere (the tutorial's TrainedW1.in / TrainedW2.in, Coursera's "

@@ -2,7 +2,8 @@
 
 How it works
 1. `server` starts the app as a child process on a free 127.0.0.1 port and waits for
-   /_stcore/health; at the end it stops exactly that process. One server for the whole session.
+   /_stcore/health; at the end it stops exactly that process. One server for the whole session
+   (`fresh_server`: one for a test module, for what a server's very first visit shows).
 2. `browser` launches Debian's Chromium (/usr/bin/chromium) through Playwright, once per session,
    and `context` opens one browser context (so the app's JavaScript is fetched once).
    Without Chromium the tests skip locally with the install command, but fail in CI (CI=true).
@@ -47,6 +48,17 @@ def _free_port():
 @pytest.fixture(scope="session")
 def server():
     TIMINGS["started"] = time.perf_counter()
+    yield from _serve()
+
+
+@pytest.fixture(scope="module")
+def fresh_server():
+    """A server of the test module's own: its first visitor is the very first since it started."""
+    yield from _serve()
+
+
+def _serve():
+    """Start `streamlit run app.py`, yield its URL once healthy, then stop exactly that process."""
     port = _free_port()
     with socket.socket() as s:
         assert s.connect_ex(("127.0.0.1", port)) != 0, f"port {port} is already serving something"

@@ -12,6 +12,7 @@ from browser_driver import (
     goto,
     key,
     metric,
+    nav_link,
     plotly_trace_lengths,
     set_slider,
     shoot,
@@ -122,7 +123,7 @@ def test_leaving_the_train_page_mid_run_keeps_the_run(page, server):
     click_button(page, "train_go", wait=False)
     page.wait_for_function(f"() => ({LIVE_POINTS}) >= 3")  # it is training
     # Leave for the Draw page in the middle of the run, as an impatient learner does.
-    page.locator('[data-testid="stSidebarNav"] a', has_text="Draw and predict").first.click()
+    nav_link(page, "Draw and predict").click()
     toast = page.locator('[data-testid="stToast"]', has_text="when you left the Train page")
     toast.wait_for()
     assert "Make it active there" in toast.inner_text()
@@ -132,7 +133,7 @@ def test_leaving_the_train_page_mid_run_keeps_the_run(page, server):
         .inner_text()
     check_clean(page)
     # Back on Train: the kept run is in the history next to the default model.
-    page.locator('[data-testid="stSidebarNav"] a', has_text="Train").first.click()
+    nav_link(page, "Train").click()
     page.locator('[data-testid="stAlert"]', has_text="make it active there").wait_for()
     wait_idle(page)
     history = plotly_trace_lengths(page.locator(key("train_runs_chart")))
