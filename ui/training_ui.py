@@ -336,7 +336,7 @@ HISTORY_COLUMNS = {
 
 def history_rows(runs, active_id):
     """One row per run for st.dataframe: settings, accuracies (%), iterations, time, message."""
-    return [{"run": r.id, "active": r.id == active_id, "settings": r.settings.label(),
+    return [{"run": r.id, "active": r.id == active_id, "settings": r.settings.label(r.result.n_iterations),
              "train": 100 * r.accuracy["train"], "validation": 100 * r.accuracy["validation"],
              "test": 100 * r.accuracy["test"], "iterations": r.result.n_iterations,
              "seconds": r.result.seconds, "message": r.result.message} for r in runs]

@@ -14,6 +14,7 @@ from browser_driver import (
     metric,
     nav_link,
     plotly_trace_lengths,
+    plotly_traces,
     set_slider,
     shoot,
     slider_value,
@@ -138,4 +139,22 @@ def test_leaving_the_train_page_mid_run_keeps_the_run(page, server):
     wait_idle(page)
     history = plotly_trace_lengths(page.locator(key("train_runs_chart")))
     assert max(history) == 2, history
+    check_clean(page)
+
+
+def test_a_stopped_run_is_labelled_with_the_iterations_it_ran(page, server):
+    goto(page, server, "/Train?maxiter=1000&hidden=100&seed=13")
+    click_button(page, "train_go", wait=False)
+    page.wait_for_function(f"() => ({LIVE_POINTS}) >= 3")  # a few iterations done
+    click_button(page, "train_stop", wait=False)
+    wait_active(page, "100 hidden")  # the stopped run is the active model
+    caption = page.locator('[data-testid="stCaptionContainer"]', has_text="iterations in").first
+    n = int(re.match(r"(\d+) iterations in", caption.inner_text()).group(1))
+    assert 3 <= n < 1000, caption.inner_text()
+    # Its label says the iterations it ran (and the maxiter asked), never just "1000 it".
+    ran = f"· {n} of 1000 it ·"
+    header = active_header(page)
+    assert ran in header and "· 1000 it" not in header, header
+    history = plotly_traces(page.locator(key("train_runs_chart")), "customdata")[0]
+    assert ran in history[-1], history  # the runs' settings, as in the history table
     check_clean(page)
