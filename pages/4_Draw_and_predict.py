@@ -63,6 +63,10 @@ def show_hidden(net, x, pred, shape):
 def show_saliency(net, x, p, pred, shape):
     st.subheader("Saliency: which pixels made it say so")
     others = [int(d) for d in np.argsort(p)[::-1] if d != pred]
+    # Each stroke changes the options (their order and a3), but a keyed selectbox keeps showing the
+    # label it had: a new drawing starts again from its runner-up, as the label below does.
+    if st.session_state.get("draw_other_for") != hash(x.tobytes()):
+        st.session_state.update(draw_other=others[0], draw_other_for=hash(x.tobytes()))
     c1, c2 = st.columns([2, 3])
     other = c1.selectbox("Compare with digit", others, key="draw_other",
                          format_func=lambda d: f"{d} (a3 = {p[d]:.2f})")

@@ -243,6 +243,7 @@ def draw(page, strokes, steps=12):
     """
     canvas = page.locator(CANVAS)
     canvas.wait_for()
+    canvas.scroll_into_view_if_needed()  # the mouse draws where the canvas is on screen
     box = canvas.bounding_box()
     released = None
     for points in strokes:
