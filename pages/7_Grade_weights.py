@@ -161,10 +161,10 @@ for col, part in zip(cols[2:], acc):
     col.metric(f"{part} accuracy", state.percent(acc[part]))
 left, right = st.columns([2, 3])
 pred = net.predict(split.test.X)
-left.plotly_chart(charts.confusion_heatmap(nn_core.confusion_matrix(split.test.y, pred),
+charts.show(left, charts.confusion_heatmap(nn_core.confusion_matrix(split.test.y, pred),
                                            title="Test digits: true (rows) vs predicted"),
                   key="grade_confusion")
-right.plotly_chart(charts.weight_grid(net.W1, ds.image_shape), key="grade_units")
+charts.show(right, charts.weight_grid(net.W1, ds.image_shape), key="grade_units")
 right.caption("Each hidden unit's row of W1 as an image (red excites, blue inhibits). In weights "
               "read the right way round, the units look like strokes and blobs where digits have ink.")
 

@@ -29,7 +29,7 @@ from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ct
 import nn_core
 from nn_core.seed_files import read_seed_weights
 
-from . import figs_train, state
+from . import charts, figs_train, state
 from .settings import DEFAULT, FIELD_NAMES, HIDDEN_MAX, LR_MAX, MAXITER_MAX, SEED_MAX, from_query, to_query
 
 LAMBDAS = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
@@ -251,7 +251,7 @@ def draw_progress(job, bar, curve):
                  text=f"iteration {last.iteration} of {job.settings.maxiter} · J = {last.cost:.4f} "
                       f"· {last.seconds:.1f} s")
     columns = {k: [getattr(s, k) for s in steps] for k in ("iteration", "cost", "grad_norm")}
-    curve.plotly_chart(figs_train.live_cost_figure(columns, job.settings.maxiter),
+    charts.show(curve, figs_train.live_cost_figure(columns, job.settings.maxiter),
                        key=f"train_live_{len(steps)}")
     job.draw_seconds += time.perf_counter() - started
     job.last_draw = time.perf_counter() - started

@@ -268,6 +268,7 @@ def shoot(page, name, full_page=True, max_height=6000):
     if not shots_enabled():
         return None
     SHOTS_DIR.mkdir(parents=True, exist_ok=True)
+    page.mouse.move(0, 0)  # the pointer off every chart: no hover label or toolbar in the picture
     size = page.viewport_size
     if full_page:
         height = page.evaluate(
