@@ -2,16 +2,16 @@
 
 import streamlit as st
 
-from ui import charts, state
+from ui import charts, nav, state
 
-# The path through the pages a newcomer takes first (Streamlit lists every file of pages/ in the
-# sidebar by itself, in the order of their numeric prefixes).
+# The path through the pages a newcomer takes first (the sidebar lists every page: ui/nav.py).
 START_HERE = (("pages/1_Data_explorer.py", "look at the digits in the Data explorer"),
               ("pages/2_Train.py", "train a model with your own settings"),
               ("pages/3_Hidden_units.py", "see what its hidden units learned"),
               ("pages/4_Draw_and_predict.py", "draw a digit and test it"))
 
 st.set_page_config(page_title="Watch a network learn to read", page_icon="✍️", layout="wide")
+nav.sidebar()
 
 st.title("Watch a neural network learn to read handwriting")
 st.write(
@@ -26,7 +26,7 @@ net = run.network
 left, right = st.columns([3, 2])
 with left:
     st.subheader(f"The network: {net.n_inputs}-{net.n_hidden}-10")
-    st.plotly_chart(charts.network_diagram(net.layer_sizes), width="stretch")
+    charts.show(st, charts.network_diagram(net.layer_sizes), width="stretch")
     st.caption(
         f"{net.n_inputs} inputs (one per pixel), {net.n_hidden} hidden sigmoid units and 10 outputs, "
         "one per digit. W1 connects inputs to hidden units, W2 hidden units to outputs."

@@ -5,11 +5,12 @@ import streamlit as st
 
 from nn_core import MAX_DIGITS, MAX_PIXELS, MAX_X_BYTES
 from nn_core.analysis import class_counts, class_means, pixel_histogram, sample_indices
-from ui import charts, state
+from ui import charts, nav, state
 from ui import figs_explorer as fx
 from ui.text import literal
 
 st.set_page_config(page_title="Data explorer", page_icon="🔍", layout="wide")
+nav.sidebar()
 st.title("Data explorer: the digits the wizard studies")
 st.write(
     "Before the wizard can read handwriting he studies thousands of examples: each one a small "
@@ -60,7 +61,7 @@ if left.button("Reshuffle", key="explorer_reshuffle"):
 seed = st.session_state.get("explorer_grid_seed", 0)
 left.caption(f"Random draw number {seed} (seeded: the same draw number shows the same digits).")
 sel = sample_indices(m, n * n, seed=seed)
-right.plotly_chart(
+charts.show(right,
     charts.image_grid(ds.X[sel], shape, cols=n, titles=[f"{ds.y[i]}" for i in sel], ids=sel,
                       id_prefix="example #", px_per_row=max(60, 480 // n)),
     width="stretch", key="explorer_grid")
@@ -73,7 +74,7 @@ if st.session_state.get("explorer_index_of") != name:  # a new data set starts a
 idx = int(st.number_input(f"Example number (testNo, 0 to {m - 1})", 0, m - 1,
                           key="explorer_index"))
 img_col, info_col = st.columns([1, 2])
-img_col.plotly_chart(charts.digit_image(ds.X[idx], shape, title=f"example #{idx}", height=320),
+charts.show(img_col, charts.digit_image(ds.X[idx], shape, title=f"example #{idx}", height=320),
                      width="stretch", key="explorer_one")
 run = state.active_run()
 net = run.network
@@ -84,7 +85,7 @@ with info_col:
         p = net.predict_proba(ds.X[idx])[0]
         b.metric("the wizard says", int(np.argmax(p)), f"{p.max():.0%} sure", delta_color="off",
                  delta_arrow="off")
-        st.plotly_chart(charts.probability_bars(p, title=f"Output a3 of {run.label}"),
+        charts.show(st, charts.probability_bars(p, title=f"Output a3 of {run.label}"),
                         width="stretch", key="explorer_proba")
     else:
         st.info(
@@ -97,10 +98,10 @@ with info_col:
 # --- the whole data set at a glance -------------------------------------------------------
 st.subheader("The whole data set at a glance")
 g1, g2 = st.columns(2)
-g1.plotly_chart(fx.count_bars(class_counts(ds.y)), width="stretch", key="explorer_counts")
-g2.plotly_chart(fx.pixel_hist(*pixel_histogram(ds.X, bins=20)), width="stretch",
+charts.show(g1, fx.count_bars(class_counts(ds.y)), width="stretch", key="explorer_counts")
+charts.show(g2, fx.pixel_hist(*pixel_histogram(ds.X, bins=20)), width="stretch",
                 key="explorer_pixels")
-st.plotly_chart(charts.image_grid(np.nan_to_num(class_means(ds.X, ds.y)), shape, cols=10,
+charts.show(st, charts.image_grid(np.nan_to_num(class_means(ds.X, ds.y)), shape, cols=10,
                                   titles=[f"mean {d}" for d in range(10)], id_prefix="mean digit ",
                                   px_per_row=130),
                 width="stretch", key="explorer_means")
@@ -116,13 +117,13 @@ map_col, pick_col = st.columns([3, 1])
 event_key = f"explorer_pca_{name}"
 picked = fx.picked_index(st.session_state.get(event_key))
 with map_col:
-    st.plotly_chart(fx.pca_scatter(pidx, Z, ds.y, ratio, picked), width="stretch",
+    charts.show(st, fx.pca_scatter(pidx, Z, ds.y, ratio, picked), width="stretch",
                     on_select="rerun", selection_mode="points", key=event_key)
 with pick_col:
     if picked is None:
         st.info("Click a point on the map to see its digit here.")
     else:
-        st.plotly_chart(charts.digit_image(ds.X[picked], shape, height=240,
+        charts.show(st, charts.digit_image(ds.X[picked], shape, height=240,
                                            title=f"#{picked}: label {ds.y[picked]}"),
                         width="stretch", key="explorer_picked")
 st.caption("Each dot is one digit. PCA turns its pixels into two numbers: how far it lies along "

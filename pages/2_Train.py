@@ -4,7 +4,7 @@ import numpy as np
 import streamlit as st
 
 import nn_core
-from ui import charts, figs_train, state
+from ui import charts, figs_train, nav, state
 from ui import training_ui as tui
 
 
@@ -16,7 +16,7 @@ def show_mistakes(net, val):
     st.subheader("Where it goes wrong (validation digits)")
     left, right = st.columns([1, 1])
     with left:
-        event = st.plotly_chart(figs_train.clickable_confusion(C), on_select="rerun",
+        event = charts.show(st, figs_train.clickable_confusion(C), on_select="rerun",
                                 selection_mode="points", key="train_confusion",
                                 config={"displayModeBar": False})
     cell = figs_train.clicked_cell(event)
@@ -38,7 +38,7 @@ def show_mistakes(net, val):
             st.caption(f"{len(picked)} validation digit{'s' * many} {'are' if many else 'is'} {t} and "
                        f"{'were' if many else 'was'} read as {p}"
                        + (" (the first 12)" if len(picked) > 12 else "") + ":")
-            st.plotly_chart(figs_train.digits_with_answers(val.X, val.image_shape, val.y, pred, proba,
+            charts.show(st, figs_train.digits_with_answers(val.X, val.image_shape, val.y, pred, proba,
                                                            picked[:12], cols=4), key="train_cell_digits")
         else:
             st.info(f"No validation digit {t} was read as {p}.")
@@ -47,12 +47,13 @@ def show_mistakes(net, val):
     st.subheader(f"Its most confident mistakes: {len(wrong)} of {len(val)} validation digits are wrong")
     if len(wrong):
         worst = wrong[np.argsort(-proba[wrong, pred[wrong]])][:16]
-        st.plotly_chart(figs_train.digits_with_answers(val.X, val.image_shape, val.y, pred, proba, worst),
+        charts.show(st, figs_train.digits_with_answers(val.X, val.image_shape, val.y, pred, proba, worst),
                         key="train_mistakes")
         st.caption("The number is the output unit's activation a3 for the digit it said.")
 
 
 st.set_page_config(page_title="Train", page_icon="🏋️", layout="wide")
+nav.sidebar()
 st.title("Train the wizard")
 st.write(
     "This is the tutorial's train.py with its knobs turned into controls. The wizard studies 70 % "
@@ -105,7 +106,7 @@ m2.metric("validation accuracy", state.percent(run.accuracy["validation"]))
 m3.metric("test accuracy", state.percent(run.accuracy["test"]))
 st.caption("The tutorial measures accuracy on its training set, which flatters the wizard: he has "
            "studied those exact digits. Validation and test digits are new to him, like yours.")
-st.plotly_chart(charts.cost_curve(run.result.history_columns()), key="train_cost_curve")
+charts.show(st, charts.cost_curve(run.result.history_columns()), key="train_cost_curve")
 
 if split is None:
     st.info(f"The digits model #{run.id} was trained on ({run.settings.dataset}) are no longer loaded "
@@ -122,7 +123,7 @@ st.subheader("Your runs")
 every = [state.default_run()] + state.runs()
 rows = tui.history_rows(every, run.id)
 st.dataframe(rows, hide_index=True, column_config=tui.HISTORY_COLUMNS, key="train_history")
-st.plotly_chart(figs_train.runs_chart(rows), key="train_runs_chart")
+charts.show(st, figs_train.runs_chart(rows), key="train_runs_chart")
 pick_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
 ids = [r.id for r in reversed(every)]
 labels = {r.id: r.label for r in every}

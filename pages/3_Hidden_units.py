@@ -5,10 +5,11 @@ import streamlit as st
 
 from nn_core import DataFormatError
 from nn_core.analysis import mean_activation_per_class, top_activating
+from ui import charts, nav, state
 from ui import figs_hidden as fh
-from ui import state
 
 st.set_page_config(page_title="Hidden units", page_icon="🧩", layout="wide")
+nav.sidebar()
 st.title("Hidden units: what the wizard looks for")
 st.write(
     "Each hidden unit adds up the pixels of a digit, each pixel times its own weight in W1, and "
@@ -56,13 +57,13 @@ with grid_col:
     st.subheader(f"The {h} hidden units' weights (rows of W1)")
     grid = fh.weight_mosaic(W1, shape, list(range(first, stop)), limit,
                             selected=st.session_state["hidden_unit"])
-    st.plotly_chart(grid, width="stretch", on_select=_clicked, selection_mode="points",
+    charts.show(st, grid, width="stretch", on_select=_clicked, selection_mode="points",
                     key="hidden_grid")
     st.caption(f"Showing units {first}–{stop - 1}. Click an image to look at that unit. "
                f"Colour scale ±{limit:.2f}, the same for every unit, white = 0.")
 with unit_col:
     unit = st.selectbox("Hidden unit", list(range(h)), key="hidden_unit")
-    st.plotly_chart(fh.weight_image(W1[unit, 1:], shape, limit, unit), width="stretch",
+    charts.show(st, fh.weight_image(W1[unit, 1:], shape, limit, unit), width="stretch",
                     key="hidden_weight_image")
     st.caption(f"Bias W1[{unit}, 0] = {W1[unit, 0]:.3f}: the unit's starting push before any "
                "pixel counts (negative = it needs more ink to switch on).")
@@ -70,21 +71,21 @@ with unit_col:
 # --- what this unit does -------------------------------------------------------------------
 st.subheader(f"Unit {unit}: how it votes, when it switches on, what excites it")
 c1, c2 = st.columns(2)
-c1.plotly_chart(fh.outgoing_bars(W2[:, unit + 1], unit), width="stretch", key="hidden_votes")
+charts.show(c1, fh.outgoing_bars(W2[:, unit + 1], unit), width="stretch", key="hidden_votes")
 if split is None:
     c2.info(f"The data set this model was trained on ({name}) is not loaded, so its "
             "activations cannot be shown. Load it again in the Data explorer.")
 else:
     a2_val = net.forward(split.validation.X).a2
-    c2.plotly_chart(fh.activation_bars(mean_activation_per_class(a2_val, split.validation.y)[:, unit],
+    charts.show(c2, fh.activation_bars(mean_activation_per_class(a2_val, split.validation.y)[:, unit],
                                        unit), width="stretch", key="hidden_activation")
     a2_train = net.forward(split.train.X).a2
     top = top_activating(a2_train, unit, k=12)
     st.markdown(f"**The 12 training digits that switch unit {unit} on most** (label · a2)")
-    st.plotly_chart(fh.top_images(split.train.X, split.train.y, a2_train[:, unit], top, shape),
+    charts.show(st, fh.top_images(split.train.X, split.train.y, a2_train[:, unit], top, shape),
                     width="stretch", key="hidden_top")
 
-st.plotly_chart(fh.w2_heatmap(W2, unit), width="stretch", key="hidden_w2")
+charts.show(st, fh.w2_heatmap(W2, unit), width="stretch", key="hidden_w2")
 st.caption("Each column is one hidden unit's votes: red = it says 'this digit!', blue = 'not "
            "this one'. The framed column is the selected unit.")
 

@@ -6,13 +6,14 @@ from streamlit_drawable_canvas import st_canvas
 
 from nn_core.drawing import RECIPES, drawing_steps
 from nn_core.saliency import contrast, contributions, saliency
-from ui import charts, my_digits, state
+from ui import charts, my_digits, nav, state
 from ui import figs_draw as fd
 
 SHAPES = {400: (20, 20), 784: (28, 28), 64: (8, 8)}  # input size -> image shape
 CANVAS = 300  # px, square: the canvas docs advise a height of at least 300
 
 st.set_page_config(page_title="Draw and predict", page_icon="✏️", layout="wide")
+nav.sidebar()
 
 
 def answer(label, digit):
@@ -24,7 +25,7 @@ def answer(label, digit):
 def bars(p, title, key):
     fig = charts.probability_bars(p, title=title)
     fig.update_xaxes(type="category")  # a tick for every digit, even in a narrow column
-    st.plotly_chart(fig, key=key)
+    charts.show(st, fig, key=key)
 
 
 def show_steps(net, steps, shape):
@@ -35,7 +36,7 @@ def show_steps(net, steps, shape):
     images = (steps.grey, steps.cropped, steps.scaled, steps.centred, steps.image)
     for i, (col, img, title) in enumerate(zip(st.columns(5), images, titles, strict=True)):
         small, k = fd.thumbnail(img)  # shown in k x k blocks
-        col.plotly_chart(charts.digit_image(small, small.shape, title=title, height=210),
+        charts.show(col, charts.digit_image(small, small.shape, title=title, height=210),
                          key=f"draw_step{i}")
         col.caption(f"{img.shape[0]}×{img.shape[1]} pixels"
                     + (f", shown in {k}×{k} blocks" if k > 1 else ""))
@@ -47,10 +48,10 @@ def show_hidden(net, x, pred, shape):
     st.subheader("Inside the network: which hidden units voted")
     a2 = net.forward(x).a2[0]
     votes = contributions(net, x, pred)
-    st.plotly_chart(fd.hidden_votes(a2, votes, pred), key="draw_hidden")
+    charts.show(st, fd.hidden_votes(a2, votes, pred), key="draw_hidden")
     top = np.argsort(votes)[::-1][:5]
     titles = [f"unit {j} · vote {votes[j]:+.1f}" for j in top]
-    st.plotly_chart(charts.weight_grid(net.W1[top], shape, cols=5, titles=titles, px_per_row=180),
+    charts.show(st, charts.weight_grid(net.W1[top], shape, cols=5, titles=titles, px_per_row=180),
                     key="draw_top_units")
     st.caption(f"The five units that pushed hardest for {pred}, as the pattern each one looks for "
                "(its row of W1: red pixels excite the unit, blue ones inhibit it).")
@@ -59,6 +60,10 @@ def show_hidden(net, x, pred, shape):
 def show_saliency(net, x, p, pred, shape):
     st.subheader("Saliency: which pixels made it say so")
     others = [int(d) for d in np.argsort(p)[::-1] if d != pred]
+    # Each stroke changes the options (their order and a3), but a keyed selectbox keeps showing the
+    # label it had: a new drawing starts again from its runner-up, as the label below does.
+    if st.session_state.get("draw_other_for") != hash(x.tobytes()):
+        st.session_state.update(draw_other=others[0], draw_other_for=hash(x.tobytes()))
     c1, c2 = st.columns([2, 3])
     other = c1.selectbox("Compare with digit", others, key="draw_other",
                          format_func=lambda d: f"{d} (a3 = {p[d]:.2f})")
@@ -71,7 +76,7 @@ def show_saliency(net, x, p, pred, shape):
             (saliency(net, x, other, out), f"∂{out}[{other}]/∂a1: for {other}"),
             (contrast(net, x, pred, other, out), f"{pred} and not {other}"))
     for i, (col, (grad, title)) in enumerate(zip(st.columns(3), maps, strict=True)):
-        col.plotly_chart(fd.saliency_map(grad, x, shape, title), key=f"draw_saliency{i}")
+        charts.show(col, fd.saliency_map(grad, x, shape, title), key=f"draw_saliency{i}")
     st.caption(f"Red: more ink there would raise {out}; blue: ink there lowers it. The black "
                f"line is your drawing's outline. The right map shows which pixels made it say "
                f"{pred} and not {other}.")
@@ -135,7 +140,7 @@ with mid:
         answer("The network says", pred)
         st.caption(f"a3 = {p[pred]:.2f} for {pred}; the runner-up is "
                    f"{int(np.argsort(p)[-2])} with {np.sort(p)[-2]:.2f}")
-        st.plotly_chart(charts.digit_image(steps.x, shape, height=170), key="draw_seen")
+        charts.show(st, charts.digit_image(steps.x, shape, height=170), key="draw_seen")
         bars(p, "Your drawing", "draw_probs")
 with right:
     # A digit from the test set stands here from the start: it shows what a digit the network
@@ -146,7 +151,7 @@ with right:
         tx, ty = split.test.X[i], int(split.test.y[i])
         tp = net.predict_proba(tx)[0]
         answer(f"Test digit #{i}, labelled {ty}, is read as", int(np.argmax(tp)))
-        st.plotly_chart(charts.digit_image(tx, shape, height=170), key="draw_test_img")
+        charts.show(st, charts.digit_image(tx, shape, height=170), key="draw_test_img")
         bars(tp, f"Test digit (a real {ty})", "draw_test_probs")
     else:
         st.caption("The data this model was trained on has no test digits in this session (not "

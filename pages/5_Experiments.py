@@ -4,10 +4,11 @@
 import streamlit as st
 
 from nn_core import experiments as ex
+from ui import charts, nav, state
 from ui import figs_experiments as fx
-from ui import state
 
 st.set_page_config(page_title="Experiments", page_icon="🧪", layout="wide")
+nav.sidebar()
 st.title("Experiments: what makes the wizard read better?")
 st.write(
     "Each experiment trains the wizard several times, changing one thing only: λ, how many digits "
@@ -74,7 +75,7 @@ with tabs[0]:
     o = experiment("lambda", "Run the λ sweep", lambda p: ex.lambda_sweep(split, base, progress=p))
     if o is not None:
         sweep = o.result
-        st.plotly_chart(fx.lambda_chart(sweep), on_select=fx.on_lambda_click, selection_mode="points",
+        charts.show(st, fx.lambda_chart(sweep), on_select=fx.on_lambda_click, selection_mode="points",
                         key="exp_lambda_chart")
         c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
         pick = c1.selectbox("model", range(len(sweep.values)), index=sweep.best, key="exp_lambda_pick",
@@ -92,7 +93,7 @@ with tabs[1]:
     o = experiment("learning", "Run the learning curve",
                    lambda p: ex.learning_curve(split, base, progress=p))
     if o is not None:
-        st.plotly_chart(fx.learning_chart(o.result), key="exp_learning_chart")
+        charts.show(st, fx.learning_chart(o.result), key="exp_learning_chart")
         lesson(fx.lesson_learning(o.result))
 
 with tabs[2]:
@@ -101,7 +102,7 @@ with tabs[2]:
              "\"may vary by about 1 % due to the random initialization\": here it is.")
     o = experiment("seeds", "Run ten seeds", lambda p: ex.seed_spread(split, base, progress=p))
     if o is not None:
-        st.plotly_chart(fx.seed_chart(o.result), key="exp_seed_chart")
+        charts.show(st, fx.seed_chart(o.result), key="exp_seed_chart")
         lesson(fx.lesson_seeds(o.result))
 
 with tabs[3]:
@@ -112,7 +113,7 @@ with tabs[3]:
                    unit="evaluations")
     if o is not None:
         x = st.segmented_control("cost against", list(fx.RACE_X), default="iteration", key="exp_race_x")
-        st.plotly_chart(fx.race_chart(o.result, x or "iteration"), key="exp_race_chart")
+        charts.show(st, fx.race_chart(o.result, x or "iteration"), key="exp_race_chart")
         st.dataframe(fx.race_rows(o.result), hide_index=True, key="exp_race_table")
         st.caption("Two trainings run at a time (one per core), so seconds are as measured side by side.")
         lesson(fx.lesson_race(o.result))
@@ -123,11 +124,11 @@ with tabs[4]:
     o = experiment("symmetry", "Run both starts", lambda p: ex.symmetry(split, base, progress=p))
     if o is not None:
         sym = o.result
-        st.plotly_chart(fx.weights_figure(list(zip(sym.names, sym.W1)), o.image_shape,
+        charts.show(st, fx.weights_figure(list(zip(sym.names, sym.W1)), o.image_shape,
                                           title="Each hidden unit's input weights (each start on its own "
                                                 "colour scale)", shared_scale=False),
                         key="exp_symmetry_weights")
-        st.plotly_chart(fx.symmetry_cost_chart(sym), key="exp_symmetry_cost")
+        charts.show(st, fx.symmetry_cost_chart(sym), key="exp_symmetry_cost")
         lesson(fx.lesson_symmetry(sym))
 
 with tabs[5]:
@@ -138,11 +139,11 @@ with tabs[5]:
         hu, used = o.result, o.settings
         if len(hu.lambdas):
             panels = [(f"λ = {v:g}", w) for v, w in zip(hu.lambdas, hu.lambda_W1)]
-            st.plotly_chart(fx.weights_figure(panels, o.image_shape, title=f"{used.hidden} hidden units"),
+            charts.show(st, fx.weights_figure(panels, o.image_shape, title=f"{used.hidden} hidden units"),
                             key="exp_hidden_lambda")
         if len(hu.sizes):
             panels = [(f"{h} hidden units", w) for h, w in zip(hu.sizes, hu.size_W1)]
-            st.plotly_chart(fx.weights_figure(panels, o.image_shape, title=f"λ = {used.lambd:g}"),
+            charts.show(st, fx.weights_figure(panels, o.image_shape, title=f"λ = {used.lambd:g}"),
                             key="exp_hidden_sizes")
         lesson(fx.lesson_hidden(hu, o.image_shape))
 

@@ -7,10 +7,11 @@ from nn_core import gradient_check
 from nn_core.cost import cost_terms, one_hot
 from nn_core.gradcheck import small_problem
 from nn_core.teaching import BUG_EXPLANATIONS, BUGS, backprop_one
-from ui import charts, state
+from ui import charts, nav, state
 from ui import figs_inside as fi
 
 st.set_page_config(page_title="Inside the network", page_icon="🔬", layout="wide")
+nav.sidebar()
 st.title("Inside the network: check the maths, then watch backprop")
 st.write(
     "Training only works if backprop gives the right slope of the cost J for every weight. "
@@ -68,7 +69,7 @@ table.dataframe({"weight": names, "backprop": check.analytic, "numerical": check
                 column_config={k: st.column_config.NumberColumn(format="%.6f")
                                for k in ("backprop", "numerical")}
                 | {"difference": st.column_config.NumberColumn(format="%.1e")})
-plot.plotly_chart(fi.gradcheck_scatter(check, names, f"Every weight: {bug}"), key="inside_scatter")
+charts.show(plot, fi.gradcheck_scatter(check, names, f"Every weight: {bug}"), key="inside_scatter")
 
 run = state.active_run()
 net = run.network
@@ -87,7 +88,7 @@ c1, c2, c3, c4 = st.columns([1, 1, 1, 3])
 c1.metric("data term", f"{data:.4f}", help="cross-entropy: how wrong the outputs a3 are")
 c2.metric("regularization term", f"{reg:.4f}", help="λ/2m × sum of squared weights, biases excluded")
 c3.metric("J", f"{data + reg:.4f}")
-c4.plotly_chart(fi.cost_split(data, reg, run.settings.lambd), key="inside_costsplit")
+charts.show(c4, fi.cost_split(data, reg, run.settings.lambd), key="inside_costsplit")
 st.caption(f"{run.label}, on its {len(split.train):,} training digits at its own λ = "
            f"{run.settings.lambd:g}. A large λ makes the penalty a big share of J: the wizard is "
            "told to keep his weights small rather than fit every example.")
@@ -117,13 +118,13 @@ b = backprop_one(net, x, label)
 
 st.subheader("Forward: a1 → z2, a2 → a3")
 f1, f2, f3 = st.columns([1, 2, 2])
-f1.plotly_chart(charts.digit_image(b.a1, shape, title="a1 (the pixels)", height=230), key="inside_a1")
+charts.show(f1, charts.digit_image(b.a1, shape, title="a1 (the pixels)", height=230), key="inside_a1")
 f1.caption(what)
-f2.plotly_chart(fi.vector_bars(b.z2, "z2 = W1 [1; a1]", "hidden unit j", "z2", height=150),
+charts.show(f2, fi.vector_bars(b.z2, "z2 = W1 [1; a1]", "hidden unit j", "z2", height=150),
                 key="inside_z2")
-f2.plotly_chart(fi.vector_bars(b.a2, "a2 = sigmoid(z2)", "hidden unit j", "a2", yrange=[0, 1],
+charts.show(f2, fi.vector_bars(b.a2, "a2 = sigmoid(z2)", "hidden unit j", "a2", yrange=[0, 1],
                                height=150), key="inside_a2")
-f3.plotly_chart(fi.outputs_vs_target(b.a3, b.y), key="inside_a3")
+charts.show(f3, fi.outputs_vs_target(b.a3, b.y), key="inside_a3")
 f3.caption(f"The network says {int(np.argmax(b.a3))}; the cost of this one example is J = {b.J:.3f}.")
 
 st.subheader("Backward: delta3 → delta2 → the gradient")
@@ -133,15 +134,15 @@ if net.n_hidden > 1:  # a slider needs two ends: a one-unit network has only uni
 else:
     j = 0
 g1, g2 = st.columns(2)
-g1.plotly_chart(fi.vector_bars(b.delta3, "delta3 = a3 − y", "digit (output unit)", "delta3"),
+charts.show(g1, fi.vector_bars(b.delta3, "delta3 = a3 − y", "digit (output unit)", "delta3"),
                 key="inside_delta3")
-g2.plotly_chart(fi.vector_bars(b.delta2, "delta2 = (W2ᵀ delta3) ⊙ a2(1 − a2)", "hidden unit j",
+charts.show(g2, fi.vector_bars(b.delta2, "delta2 = (W2ᵀ delta3) ⊙ a2(1 − a2)", "hidden unit j",
                                "delta2", highlight=j), key="inside_delta2")
 st.caption(f"The unit with the largest error |delta2| for this digit is unit "
            f"{int(np.argmax(np.abs(b.delta2)))}; the red bar is the unit you follow (j = {j}).")
 
 img, numbers = st.columns([2, 3])
-img.plotly_chart(fi.gradient_image(b.unit_gradient(j), shape, f"dJ/dW1[{j}, 1:] = delta2_{j} × a1"),
+charts.show(img, fi.gradient_image(b.unit_gradient(j), shape, f"dJ/dW1[{j}, 1:] = delta2_{j} × a1"),
                  key="inside_grad")
 back = float(net.W2[:, j + 1] @ b.delta3)
 slope = float(b.a2[j] * (1 - b.a2[j]))

@@ -8,7 +8,7 @@ import streamlit as st
 import nn_core
 from nn_core import layout
 from nn_core.cost import cost_terms, one_hot
-from ui import charts, state
+from ui import charts, nav, state
 from ui.settings import Settings
 from ui.text import literal
 
@@ -24,6 +24,7 @@ KINDS = {  # kind -> (label, uploader labels and types, reader)
 PENDING, LOADED, ERROR = "grade_pending", "grade_loaded", "grade_error"
 
 st.set_page_config(page_title="Grade weights", page_icon="🎓", layout="wide")
+nav.sidebar()
 st.title("Grade weights: how well do these W1 and W2 read digits?")
 st.write(
     "Bring weights trained elsewhere (the tutorial's TrainedW1.in / TrainedW2.in, Coursera's "
@@ -161,10 +162,10 @@ for col, part in zip(cols[2:], acc):
     col.metric(f"{part} accuracy", state.percent(acc[part]))
 left, right = st.columns([2, 3])
 pred = net.predict(split.test.X)
-left.plotly_chart(charts.confusion_heatmap(nn_core.confusion_matrix(split.test.y, pred),
+charts.show(left, charts.confusion_heatmap(nn_core.confusion_matrix(split.test.y, pred),
                                            title="Test digits: true (rows) vs predicted"),
                   key="grade_confusion")
-right.plotly_chart(charts.weight_grid(net.W1, ds.image_shape), key="grade_units")
+charts.show(right, charts.weight_grid(net.W1, ds.image_shape), key="grade_units")
 right.caption("Each hidden unit's row of W1 as an image (red excites, blue inhibits). In weights "
               "read the right way round, the units look like strokes and blobs where digits have ink.")
 

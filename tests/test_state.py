@@ -5,6 +5,7 @@ from types import SimpleNamespace
 import streamlit as st
 
 from ui import state
+from ui.settings import Settings
 
 
 def test_history_is_bounded_and_keeps_the_active_run():
@@ -16,3 +17,12 @@ def test_history_is_bounded_and_keeps_the_active_run():
     assert st.session_state["active_run_id"] == 0 and 0 in ids
     assert ids[-1] == state.MAX_RUNS + 9  # the newest runs are the ones kept
     assert ids[1] == 11
+
+
+def test_a_run_is_labelled_with_the_iterations_it_ran():
+    asked = Settings(maxiter=1000)
+    stopped = state.Run(1, asked, SimpleNamespace(n_iterations=37), accuracy={})
+    assert "· 37 of 1000 it ·" in stopped.label and "· 1000 it" not in stopped.label
+    full = state.Run(2, asked, SimpleNamespace(n_iterations=1000), accuracy={})
+    assert "· 1000 it ·" in full.label  # ran all it was asked: no "of"
+    assert "· 1000 it ·" in asked.label()  # settings alone: the maxiter asked

@@ -12,6 +12,42 @@ from plotly.subplots import make_subplots
 
 GREY = "gray"
 DIVERGING = "RdBu_r"  # red = positive weight (excites), blue = negative (inhibits)
+SMALL_PX = 300  # charts this tall or shorter get no toolbar: it would cover what they show
+TOOLBAR_PX = 34  # plotly's toolbar sits in this band at a chart's top right; titles go below it
+TITLE_PX = 26  # room for a one-line title under that band
+
+
+def show(where, fig, **kwargs):
+    """Draw fig with where.plotly_chart(fig, **kwargs) (where: st, a column, a container).
+
+    This is where the toolbar (plotly's zoom, pan and download buttons, shown under the pointer)
+    is decided, for every chart of the app. Digit images and small charts get none: it would paint
+    a band across the picture. The other charts keep it, with their title moved below it.
+    Returns what st.plotly_chart returns (the selection event when on_select is given).
+    """
+    if _is_image(fig) or (fig.layout.height or 450) <= SMALL_PX:
+        return where.plotly_chart(fig, config={"displayModeBar": False}, **kwargs)
+    _title_below_toolbar(fig)
+    return where.plotly_chart(fig, **kwargs)
+
+
+def _is_image(fig):
+    """A heatmap drawn with square pixels (its y axis scaled to x): a digit, weights, a saliency map."""
+    return (any(trace.type == "heatmap" for trace in fig.data)
+            and any(axis.scaleanchor for axis in fig.select_yaxes()))
+
+
+def _title_below_toolbar(fig):
+    """Put the title under the toolbar's band, with a top margin that fits both."""
+    if not fig.layout.title.text:
+        return
+    top = fig.layout.margin.t if fig.layout.margin.t is not None else 100  # plotly's default
+    height = fig.layout.height or 450
+    need = TOOLBAR_PX + TITLE_PX
+    if top < need:  # the plot keeps its height: the chart grows by what the margin gains
+        height += need - top
+        fig.update_layout(height=height, margin_t=need)
+    fig.update_layout(title=dict(yref="container", y=1 - TOOLBAR_PX / height, yanchor="top"))
 
 
 def digit_image(pixels, image_shape, title=None, height=280, zmin=0.0, zmax=1.0, colorscale=GREY):

@@ -27,8 +27,14 @@ class Settings(Base):
     dataset: str = "mnist-20x20"
     init: str = "random"  # "random", "my-digits", or "weights:<hash>" for uploaded start weights
 
-    def label(self):
-        text = f"{self.dataset} · {self.hidden} hidden · λ={self.lambd:g} · {self.maxiter} it · {self.method}"
+    def label(self, iterations=None):
+        """One line for these settings; with `iterations` (what a run actually did), a run's label.
+
+        A run that stopped early says so: "37 of 1000 it" (37 run, maxiter 1000), not "1000 it".
+        """
+        done = self.maxiter if iterations is None else iterations
+        it = f"{done} it" if done == self.maxiter else f"{done} of {self.maxiter} it"
+        text = f"{self.dataset} · {self.hidden} hidden · λ={self.lambd:g} · {it} · {self.method}"
         if self.method == "GD":
             text += f" (lr={self.learning_rate:g})"
         start = {"random": "", "my-digits": " · with my digits"}.get(self.init, " · from your weights")

@@ -126,7 +126,7 @@ class Run:
 
     @property
     def label(self):
-        return f"#{self.id} · {self.settings.label()}"
+        return f"#{self.id} · {self.settings.label(self.result.n_iterations)}"
 
 
 def evaluate(network, split):

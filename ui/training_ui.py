@@ -23,7 +23,7 @@ import streamlit as st
 import nn_core
 from nn_core.seed_files import network_npz_bytes, read_seed_weights, seed_weights_bytes
 
-from . import figs_train, jobs, state
+from . import charts, figs_train, jobs, state
 from .settings import (
     DEFAULT,
     FIELD_NAMES,
@@ -226,7 +226,7 @@ def _draw_progress(job):
                      text=f"iteration {last.iteration} of {maxiter} · J = {last.cost:.4f} "
                           f"· {last.seconds:.1f} s")
     columns = {k: [getattr(s, k) for s in steps] for k in ("iteration", "cost", "grad_norm")}
-    st.plotly_chart(figs_train.live_cost_figure(columns, maxiter), key="train_live")
+    charts.show(st, figs_train.live_cost_figure(columns, maxiter), key="train_live")
 
 
 def collect_training():
@@ -301,7 +301,7 @@ HISTORY_COLUMNS = {
 
 def history_rows(runs, active_id):
     """One row per run for st.dataframe: settings, accuracies (%), iterations, time, message."""
-    return [{"run": r.id, "active": r.id == active_id, "settings": r.settings.label(),
+    return [{"run": r.id, "active": r.id == active_id, "settings": r.settings.label(r.result.n_iterations),
              "train": 100 * r.accuracy["train"], "validation": 100 * r.accuracy["validation"],
              "test": 100 * r.accuracy["test"], "iterations": r.result.n_iterations,
              "seconds": r.result.seconds, "message": r.result.message} for r in runs]

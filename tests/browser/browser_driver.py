@@ -22,6 +22,8 @@ SHOT_MAX_BYTES = 400_000
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 RUNNING = '[data-testid="stApp"][data-test-script-state="running"]'
 PLOTLY = '[data-testid="stPlotlyChart"]'
+# The sidebar's page list (ui/nav.py draws it with st.page_link, "Home" first).
+NAV_LINK = '[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]'
 CANVAS = '[data-testid="stBidiComponentIsolated"] canvas.upper-canvas'
 VIEWPORT = {"width": 1400, "height": 1000}
 # Deep links first ask /<page>/_stcore/health and host-config, which answer 404 (a known
@@ -124,7 +126,7 @@ def check_clean(page):
 def goto(page, server, path="", timeout=90_000):
     """Open a URL of the app and wait for its first script run to end."""
     page.goto(server + "/" + path.lstrip("/"))
-    page.wait_for_selector('[data-testid="stSidebarNav"]', timeout=timeout)
+    page.wait_for_selector('[data-testid="stSidebar"] a', timeout=timeout)  # the page list
     page.wait_for_selector("h1", timeout=timeout)  # the script has started
     wait_idle(page, timeout, settle_ms=0)
 
@@ -132,9 +134,18 @@ def goto(page, server, path="", timeout=90_000):
 def click_nav(page, label, timeout=90_000):
     """Open a page by clicking its link in the sidebar; returns the seconds it took to run."""
     started = time.perf_counter()
-    rerun_after(page, page.locator('[data-testid="stSidebarNav"] a', has_text=label).first.click,
-                timeout)
+    rerun_after(page, nav_link(page, label).click, timeout)
     return time.perf_counter() - started
+
+
+def nav_link(page, label):
+    """The sidebar's link to the page called `label` ("Home", "Train", …)."""
+    return page.locator(NAV_LINK, has_text=label).first
+
+
+def nav_labels(page):
+    """The sidebar's links as the visitor reads them, top to bottom."""
+    return [t.strip() for t in page.locator('[data-testid="stSidebar"] a').all_inner_texts()]
 
 
 def key(name):
@@ -232,6 +243,7 @@ def draw(page, strokes, steps=12):
     """
     canvas = page.locator(CANVAS)
     canvas.wait_for()
+    canvas.scroll_into_view_if_needed()  # the mouse draws where the canvas is on screen
     box = canvas.bounding_box()
     released = None
     for points in strokes:
@@ -256,6 +268,7 @@ def shoot(page, name, full_page=True, max_height=6000):
     if not shots_enabled():
         return None
     SHOTS_DIR.mkdir(parents=True, exist_ok=True)
+    page.mouse.move(0, 0)  # the pointer off every chart: no hover label or toolbar in the picture
     size = page.viewport_size
     if full_page:
         height = page.evaluate(

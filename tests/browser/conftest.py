@@ -2,7 +2,8 @@
 
 How it works
 1. `server` starts the app as a child process on a free 127.0.0.1 port and waits for
-   /_stcore/health; at the end it stops exactly that process. One server for the whole session.
+   /_stcore/health; at the end it stops exactly that process. One server for the whole session
+   (`fresh_server`: one for a test module, for what a server's very first visit shows).
 2. `browser` launches Debian's Chromium (/usr/bin/chromium) through Playwright, once per session,
    and `context` opens one browser context (so the app's JavaScript is fetched once).
    Without Chromium the tests skip locally with the install command, but fail in CI (CI=true).
@@ -49,6 +50,13 @@ def streamlit_server(script="app.py"):
 @pytest.fixture(scope="session")
 def server():
     TIMINGS["started"] = time.perf_counter()
+    with streamlit_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def fresh_server():
+    """A server of the test module's own: its first visitor is the very first since it started."""
     with streamlit_server() as url:
         yield url
 

@@ -16,9 +16,13 @@ from browser_driver import (
     draw,
     goto,
     key,
+    runs,
+    selectbox_value,
     shoot,
     wait_idle,
+    wait_rerun,
 )
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 ANSWER = '[data-testid="stMarkdownContainer"]:has-text("The network says") .draw-answer'
 ANSWER_IS = """d => [...document.querySelectorAll('.draw-answer')].some(e =>
@@ -29,6 +33,7 @@ GOAL_SECONDS = 1.0
 # Strokes in canvas pixels (the canvas is 300 x 300).
 ONE = [[(222, 40), (218, 80), (214, 125)]]  # small, vertical, up in the right-hand part
 SEVEN = [[(80, 70), (150, 68), (220, 70), (175, 150), (130, 240)]]  # bar, then down to the left
+FOUR = [[(100, 60), (80, 160), (200, 160)], [(170, 80), (170, 250)]]  # an L, then the down stroke
 
 
 def answer_after(page, strokes, digit, label):
@@ -94,4 +99,66 @@ def test_teach_it_my_handwriting_draw_label_add_retrain(page, server):
     wait_idle(page)
     shown = page.locator('[data-testid="stMetric"]', has_text="accuracy on my digits")
     assert shown.count() == 1 and "100%" in shown.inner_text()  # it now reads my 7
+    check_clean(page)
+
+
+def open_comparison(page):
+    """Open the list of "Compare with digit"; returns its options.
+
+    Right after a drawing's rerun the list sometimes closes again at once, so try a few times.
+    """
+    box = page.locator(f"{key('draw_other')} input[role=combobox]")
+    options = page.locator('[role="option"]')
+    for _ in range(5):
+        wait_idle(page)
+        box.click()
+        try:
+            options.first.wait_for(timeout=3000)
+            return options
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+            box.blur()
+    options.first.wait_for(timeout=1)  # fails with Playwright's message
+    return options
+
+
+def comparison_options(page):
+    """The options of "Compare with digit", as its open list shows them."""
+    texts = [t.strip() for t in open_comparison(page).all_inner_texts()]
+    page.keyboard.press("Escape")
+    page.locator(f"{key('draw_other')} input[role=combobox]").blur()
+    return texts
+
+
+def saliency_title(page, i):
+    return page.locator(f"{key(f'draw_saliency{i}')} .gtitle").first.text_content()
+
+
+def test_compare_with_digit_follows_each_stroke(page, server):
+    """Each stroke makes a new drawing: the comparison shows one of ITS options, with its a3."""
+    goto(page, server, "/Draw_and_predict")
+    for stroke in FOUR:  # the first stroke alone is a drawing too
+        before = runs(page)
+        draw(page, [stroke])
+        wait_rerun(page, before)
+        page.locator(f"{key('draw_saliency1')} {PLOTLY}").wait_for()
+        said = page.locator(ANSWER).inner_text().strip()
+        options = comparison_options(page)
+        assert len(options) == 9 and not any(o.startswith(f"{said} ") for o in options), options
+        # Untouched, it compares with this drawing's runner-up, labelled with this drawing's a3.
+        assert selectbox_value(page, "draw_other") == options[0], options
+        assert f"for {options[0].split()[0]}" in saliency_title(page, 1)
+
+    # A digit picked by hand stays while the drawing does (here: the gradient of a3 instead).
+    picked = options[2]
+    options = open_comparison(page)
+    before = runs(page)
+    options.filter(has_text=picked).first.click()
+    wait_rerun(page, before)
+    before = runs(page)
+    page.locator(key("draw_saliency_of")).get_by_text("the output a3").click()
+    wait_rerun(page, before)
+    assert selectbox_value(page, "draw_other") == picked
+    page.wait_for_function("([sel, t]) => document.querySelector(sel)?.textContent.includes(t)",
+                           arg=[f"{key('draw_saliency1')} .gtitle", f"a3[{picked.split()[0]}]"])
     check_clean(page)

@@ -13,6 +13,8 @@ from browser_driver import (
     click_nav,
     goto,
     key,
+    nav_labels,
+    nav_link,
     open_page,
     rerun_after,
     shoot,
@@ -46,8 +48,7 @@ def title(page):
 def test_home_page_shows_title_and_network_diagram(visitor):
     assert "learn to read" in title(visitor)
     visitor.locator(PLOTLY).first.wait_for()  # the network diagram (drawn after the run ends)
-    links = visitor.locator('[data-testid="stSidebarNav"] a')
-    assert links.count() == 1 + len(PAGES)
+    assert nav_labels(visitor) == ["Home"] + [link for link, *_ in PAGES]
     shoot(visitor, "00_home")
     check_clean(visitor)
 
@@ -76,7 +77,7 @@ def test_page_opens_from_sidebar(visitor, link, path, word, shot):
 
 def test_home_link_leads_back_and_start_here_leads_on(visitor):
     visitor.problems.clear()
-    rerun_after(visitor, visitor.locator('[data-testid="stSidebarNav"] a').first.click, 90_000)
+    rerun_after(visitor, nav_link(visitor, "Home").click, 90_000)
     assert "learn to read" in title(visitor)
     visitor.locator(PLOTLY).first.wait_for()
     start = visitor.locator('[data-testid="stPageLink"] a', has_text="1 · look at the digits")
@@ -84,3 +85,15 @@ def test_home_link_leads_back_and_start_here_leads_on(visitor):
     assert visitor.url.split("?")[0].endswith("/Data_explorer")
     assert "data explorer" in title(visitor)
     check_clean(visitor)
+
+
+@pytest.mark.parametrize("path", ["/Draw_and_predict", "/", "/Train"])
+def test_home_is_the_first_sidebar_entry_on_every_visit(context, fresh_server, path):
+    """A server's very first visitor arrives by a deep link; later ones by / or another page."""
+    pg = open_page(context)
+    try:
+        goto(pg, fresh_server, path)
+        assert nav_labels(pg) == ["Home"] + [link for link, *_ in PAGES]
+        check_clean(pg)
+    finally:
+        pg.close()

@@ -15,9 +15,11 @@ from browser_driver import (
     goto,
     key,
     metric,
+    nav_link,
     new_context,
     open_page,
     plotly_trace_lengths,
+    plotly_traces,
     set_slider,
     shoot,
     slider_value,
@@ -127,11 +129,11 @@ def test_leaving_the_train_page_mid_run_does_not_stop_the_run(page, server):
     click_button(page, "train_go", wait=False)
     page.wait_for_function(f"() => ({LIVE_POINTS}) >= 3")  # it is training
     # Leave for the Draw page in the middle of the run, as an impatient learner does.
-    page.locator('[data-testid="stSidebarNav"] a', has_text="Draw and predict").first.click()
+    nav_link(page, "Draw and predict").click()
     wait_idle(page)
     check_clean(page)
     # The wizard keeps studying; once he is done, the run is the active model on every page.
-    page.locator('[data-testid="stSidebarNav"] a', has_text="Train").first.click()
+    nav_link(page, "Train").click()
     page.locator('[data-testid="stAlert"]', has_text="Run #").wait_for(timeout=180_000)
     wait_active(page, "150 hidden")
     assert not [a for a in alerts(page) if "Stopped by you" in a], alerts(page)
@@ -180,3 +182,21 @@ def test_closing_the_tab_mid_run_stops_the_training(browser, server):
     idle = cpu_use(server.pid)
     assert busy > 0.5, f"the server was not training ({busy:.2f} cores)"
     assert idle < 0.25, f"the server still uses {idle:.2f} cores 3 s after the tab was closed"
+
+
+def test_a_stopped_run_is_labelled_with_the_iterations_it_ran(page, server):
+    goto(page, server, "/Train?maxiter=1000&hidden=100&seed=15")
+    click_button(page, "train_go", wait=False)
+    page.wait_for_function(f"() => ({LIVE_POINTS}) >= 3")  # a few iterations done
+    click_button(page, "train_stop", wait=False)
+    wait_active(page, "100 hidden")  # the stopped run is the active model
+    caption = page.locator('[data-testid="stCaptionContainer"]', has_text="iterations in").first
+    n = int(re.match(r"(\d+) iterations in", caption.inner_text()).group(1))
+    assert 3 <= n < 1000, caption.inner_text()
+    # Its label says the iterations it ran (and the maxiter asked), never just "1000 it".
+    ran = f"· {n} of 1000 it ·"
+    header = active_header(page)
+    assert ran in header and "· 1000 it" not in header, header
+    history = plotly_traces(page.locator(key("train_runs_chart")), "customdata")[0]
+    assert ran in history[-1], history  # the runs' settings, as in the history table
+    check_clean(page)
