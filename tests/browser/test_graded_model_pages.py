@@ -62,7 +62,7 @@ def test_graded_weights_made_active_leave_every_page_clean(page, server, weight_
         if link == "Experiments":  # the graded model's maxiter 0 gives way to the default, 50
             assert page.locator(f"{key('exp_maxiter')} input").input_value() == "50"
         check_clean(page)
-    click_nav(page, "app")  # and home again: the home page shows the graded model
+    click_nav(page, "Home")  # and home again: the home page shows the graded model
     assert "learn to read" in title(page)
     assert page.get_by_text("from your weights").count() >= 1
     check_clean(page)
