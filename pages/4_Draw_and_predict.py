@@ -4,12 +4,12 @@ import numpy as np
 import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
+import nn_core
 from nn_core.drawing import RECIPES, drawing_steps
 from nn_core.saliency import contrast, contributions, saliency
 from ui import charts, my_digits, nav, state
 from ui import figs_draw as fd
 
-SHAPES = {400: (20, 20), 784: (28, 28), 64: (8, 8)}  # input size -> image shape
 CANVAS = 300  # px, square: the canvas docs advise a height of at least 300
 
 st.set_page_config(page_title="Draw and predict", page_icon="✏️", layout="wide")
@@ -107,7 +107,7 @@ try:
 except ValueError:  # the data this model was trained on is no longer in this session
     shape, split = None, None
 if shape is None or shape[0] * shape[1] != net.n_inputs:
-    shape = SHAPES.get(net.n_inputs)
+    shape = nn_core.builtin_shape(net.n_inputs)
 if shape not in RECIPES:
     st.info(f"The active model ({run.label}) takes {net.n_inputs} inputs; drawings can be turned "
             "into 20×20, 28×28 or 8×8 images only. Make another model active on the Train page.")

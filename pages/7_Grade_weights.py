@@ -1,7 +1,5 @@
 """Grade weights: how good are W1 and W2 from elsewhere, and are they the right way round?"""
 
-import hashlib
-from pathlib import Path
 
 import streamlit as st
 
@@ -12,8 +10,7 @@ from ui import charts, nav, state
 from ui.settings import Settings
 from ui.text import literal
 
-DATA_DIR = Path(__file__).resolve().parents[1] / "data"
-BUILTIN_INPUTS = {"mnist-20x20": 400, "mnist-28x28": 784, "sklearn-8x8": 64}
+BUILTIN_INPUTS = {name: info.n_inputs for name, info in nn_core.DATASET_INFO.items()}
 KINDS = {  # kind -> (label, uploader labels and types, reader)
     "in": ("W1.in + W2.in (the tutorial's files)", [("W1.in", None), ("W2.in", None)],
            layout.raw_seed_weights),
@@ -75,7 +72,7 @@ if PENDING in st.session_state:
 run = state.active_run()
 sources = {"active": f"the active model ({run.label})", "upload": "my own files (upload)"}
 for w1, w2 in (("TrainedW1.in", "TrainedW2.in"), ("W1.in", "W2.in")):
-    if (DATA_DIR / w1).exists() and (DATA_DIR / w2).exists():
+    if (state.DATA_DIR / w1).exists() and (state.DATA_DIR / w2).exists():
         sources[w1] = f"data/{w1} and data/{w2}"
 source = st.radio("Weights to grade", list(sources), format_func=sources.get, key="grade_source")
 if source == "upload":
@@ -99,7 +96,7 @@ elif source == "upload":
         st.stop()
 else:
     try:
-        raw = layout.raw_seed_weights(DATA_DIR / source, DATA_DIR / source.replace("W1", "W2"),
+        raw = layout.raw_seed_weights(state.DATA_DIR / source, state.DATA_DIR / source.replace("W1", "W2"),
                                       source=sources[source])
     except nn_core.DataFormatError as error:
         st.error(f"Could not read {sources[source]}: {literal(error)}")
@@ -178,15 +175,15 @@ if source != "active" and beyond is not None:
     st.warning(f"The grade above stands, but the dashboard can make active only models in its "
                f"hidden-size range ({beyond}), so these weights cannot become the active model.")
 elif source != "active":
-    digest = hashlib.sha1(net.W1.tobytes() + net.W2.tobytes()).hexdigest()
+    init = state.weights_init(net)
     if st.button("Make this the active model", key="grade_activate"):
-        existing = [r for r in state.runs() if r.settings.init == "weights:" + digest
+        existing = [r for r in state.runs() if r.settings.init == init
                     and r.settings.dataset == name]
         if existing:
             state.set_active(existing[-1].id)
         else:
             settings = Settings(dataset=name, hidden=net.n_hidden, lambd=1.0, maxiter=0,
-                                init="weights:" + digest)
+                                init=init)
             result = nn_core.TrainResult(network=state.freeze(net.copy()),
                                          message="uploaded weights: not trained here")
             state.add_run(state.make_run(settings, result, note="uploaded weights"))

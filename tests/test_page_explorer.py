@@ -15,7 +15,7 @@ import nn_core
 from nn_core import DataFormatError
 from nn_core.datasets import load_dataset
 from nn_core.seed_files import seed_data_bytes
-from ui import figs_explorer
+from ui import figs_explorer, state
 from ui.settings import Settings
 from ui.state import Run
 
@@ -121,7 +121,7 @@ def test_user_data_in_the_session_appears_in_the_picker():
 
 @pytest.fixture
 def data_dir(tmp_path, monkeypatch):
-    monkeypatch.setattr(figs_explorer, "DATA_DIR", tmp_path)
+    monkeypatch.setattr(state, "DATA_DIR", tmp_path)
     return tmp_path
 
 

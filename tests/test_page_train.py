@@ -233,7 +233,7 @@ def test_start_weights_from_the_data_folder(tmp_path, monkeypatch):
     w1, w2 = seed_weights_bytes(Network.random(400, 9, seed=2))
     (tmp_path / "W1.in").write_bytes(w1)
     (tmp_path / "W2.in").write_bytes(w2)
-    monkeypatch.setattr(training_ui, "DATA_DIR", tmp_path)
+    monkeypatch.setattr(state, "DATA_DIR", tmp_path)
     at = tiny(fresh(), maxiter=2)
     at.radio(key="train_start").set_value("data").run()
     assert at.slider(key="train_hidden").disabled

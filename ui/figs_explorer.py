@@ -18,7 +18,8 @@ import streamlit as st
 from nn_core import DataFormatError
 from nn_core.analysis import pca, sample_indices
 
-DATA_DIR = Path(__file__).resolve().parents[1] / "data"  # the tutorial's data/ folder
+from . import state
+
 PCA_POINTS = 2000  # points on the PCA map: enough to see the clusters, few enough to stay fast
 DIGIT_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
                  "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
@@ -78,7 +79,7 @@ def load_into_session(x_src, y_src=None, picker_key="explorer_dataset"):
 
 def data_dir_files():
     """(X.in, y.in) paths in the repository's data/ folder, or None if either is missing."""
-    x, y = DATA_DIR / "X.in", DATA_DIR / "y.in"
+    x, y = state.DATA_DIR / "X.in", state.DATA_DIR / "y.in"
     return (x, y) if x.is_file() and y.is_file() else None
 
 

@@ -10,8 +10,10 @@
   page switches and reruns.
 """
 
+import hashlib
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import streamlit as st
 
@@ -21,6 +23,13 @@ from nn_core.datasets import DATASETS, load_dataset, split_dataset
 from .settings import DEFAULT, Settings
 
 MAX_RUNS = 30  # per session; the oldest runs are dropped beyond this
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"  # where the tutorial's files may be put
+
+
+def weights_init(network):
+    """Settings.init of a run that starts from (or is) these weights: "weights:" + their sha1, so
+    the same weights uploaded twice are recognised as the same run."""
+    return "weights:" + hashlib.sha1(network.W1.tobytes() + network.W2.tobytes()).hexdigest()
 
 
 def _next_run_id():

@@ -14,9 +14,7 @@ How a training run works
 Nothing is drawn from inside the cached function, so a cache hit has nothing to replay.
 """
 
-import hashlib
 from dataclasses import replace
-from pathlib import Path
 
 import streamlit as st
 
@@ -40,7 +38,6 @@ LAMBDAS = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
 KEYS = {"dataset": "train_dataset", "hidden": "train_hidden", "lambd": "train_lambd",
         "maxiter": "train_maxiter", "method": "train_method", "seed": "train_seed",
         "learning_rate": "train_lr"}
-DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 
 
 # --- the knobs ---------------------------------------------------------------------------------
@@ -147,7 +144,7 @@ def start_weights_ui(n_inputs):
     Bad files show st.error (expected vs found) and return (None, None): nothing to train from.
     """
     choices = {"random": "small random weights (from the seed)", "upload": "my W1.in and W2.in"}
-    if (DATA_DIR / "W1.in").exists() and (DATA_DIR / "W2.in").exists():
+    if (state.DATA_DIR / "W1.in").exists() and (state.DATA_DIR / "W2.in").exists():
         choices["data"] = "data/W1.in and data/W2.in"
     choice = st.radio("start from", list(choices), format_func=choices.get, key="train_start")
     if choice == "random":
@@ -161,16 +158,16 @@ def start_weights_ui(n_inputs):
             return None, None
         w1, w2 = w1.getvalue(), w2.getvalue()
     else:
-        w1, w2 = (DATA_DIR / "W1.in").read_bytes(), (DATA_DIR / "W2.in").read_bytes()
+        w1, w2 = (state.DATA_DIR / "W1.in").read_bytes(), (state.DATA_DIR / "W2.in").read_bytes()
     try:
         net = _parse_weights(w1, w2, n_inputs)
         nn_core.check_hidden_size(net.n_hidden, "W1.in (one row per hidden unit)")
     except nn_core.DataFormatError as error:
         st.error(f"These start weights do not fit: {literal(error)}")
         return None, None
-    digest = hashlib.sha1(net.W1.tobytes() + net.W2.tobytes()).hexdigest()
-    st.caption(f"Start weights: {net.n_inputs}-{net.n_hidden}-10 (sha1 {digest[:10]}…).")
-    return net, "weights:" + digest
+    init = state.weights_init(net)
+    st.caption(f"Start weights: {net.n_inputs}-{net.n_hidden}-10 (sha1 {init[8:18]}…).")
+    return net, init
 
 
 # --- training you can watch and stop -----------------------------------------------------------
