@@ -4,8 +4,7 @@ import numpy as np
 import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
-from nn_core.drawing import RECIPES, drawing_steps
-from nn_core.saliency import contrast, contributions, saliency
+from nn_core import RECIPES, contrast, contributions, drawing_steps, saliency
 from ui import charts, my_digits, nav, state
 from ui import figs_draw as fd
 

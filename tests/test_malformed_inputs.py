@@ -56,7 +56,7 @@ def read_core(case):
         return seed_files.read_seed_weights(data, GOOD["W2.in"], n_inputs=400)
     if case.target == "W2.in":
         return seed_files.read_seed_weights(GOOD["W1.in"], data, n_inputs=400)
-    return (seed_files.read_mat if case.target == ".mat" else seed_files.read_npz)(data)
+    return (nn_core.read_mat if case.target == ".mat" else nn_core.read_npz)(data)
 
 
 def assert_clear(message, case=None):
@@ -307,8 +307,8 @@ READERS = {
     "X.in": lambda b: seed_files.read_seed_X(b),
     "y.in": lambda b: seed_files.read_seed_y(b),
     "W1+W2": lambda b: seed_files.read_seed_weights(b, b),
-    ".mat": seed_files.read_mat,
-    ".npz": seed_files.read_npz,
+    ".mat": nn_core.read_mat,
+    ".npz": nn_core.read_npz,
     "grade .mat": layout.raw_mat_weights,
     "grade .npz": layout.raw_npz_weights,
 }
@@ -354,7 +354,7 @@ def test_damaged_mat_and_npz_files_raise_nothing_but_data_format_error(kind, whe
         data = data[:i]  # truncated
     else:
         data[i] = value  # one byte changed
-    only_data_format_errors(seed_files.read_mat if kind == ".mat" else seed_files.read_npz,
+    only_data_format_errors(nn_core.read_mat if kind == ".mat" else nn_core.read_npz,
                             bytes(data))
 
 

@@ -8,11 +8,9 @@ import pytest
 import scipy.io
 
 from nn_core import DataFormatError, Network, sigmoid, sources
+from nn_core.archives import network_npz_bytes, read_mat, read_npz
 from nn_core.datasets import Dataset
 from nn_core.seed_files import (
-    network_npz_bytes,
-    read_mat,
-    read_npz,
     read_seed_data,
     read_seed_weights,
     read_seed_X,
