@@ -4,29 +4,14 @@ This package never imports streamlit or plotly: the dashboard's pages import it
 and draw; scripts and tests use it directly.
 """
 
-from . import experiments, layout, my_digits
-from .activations import sigmoid
-from .analysis import (
-    class_counts,
-    class_means,
-    mean_activation_per_class,
-    pca,
-    pixel_histogram,
-    sample_indices,
-    top_activating,
-)
-from .archives import network_npz_bytes, read_mat, read_npz
-from .backprop import Activations
-from .cost import cost_and_gradient, cost_terms, one_hot
-from .datasets import DATASETS, Dataset, Split, load_dataset, split_dataset, stratified_subset
-from .drawing import RECIPES, DrawingSteps, drawing_steps, prepare_drawing
+from .digits import my_digits
+from .digits.datasets import DATASETS, Dataset, Split, load_dataset, split_dataset, stratified_subset
+from .digits.drawing import RECIPES, DrawingSteps, drawing_steps, prepare_drawing
+from .digits.my_digits import MAX_MY_DIGITS
 from .errors import DataFormatError
-from .gradcheck import GradientCheck, gradient_check, small_problem
-from .metrics import confusion_matrix, mistakes, per_class_accuracy
-from .my_digits import MAX_MY_DIGITS
-from .network import HIDDEN_RANGE, Network, check_hidden_size
-from .saliency import contrast, contributions, saliency
-from .seed_files import (
+from .formats import layout
+from .formats.archives import network_npz_bytes, read_mat, read_npz
+from .formats.seed_files import (
     read_seed_data,
     read_seed_weights,
     read_seed_X,
@@ -36,9 +21,26 @@ from .seed_files import (
     write_seed_data,
     write_seed_weights,
 )
-from .sources import MAX_DIGITS, MAX_PIXELS, MAX_UNPACKED_BYTES, MAX_UPLOAD_BYTES, MAX_X_BYTES
-from .teaching import BUG_EXPLANATIONS, BUGS, backprop_one
-from .training import METHODS, Step, TrainResult, train
+from .formats.sources import MAX_DIGITS, MAX_PIXELS, MAX_UNPACKED_BYTES, MAX_UPLOAD_BYTES, MAX_X_BYTES
+from .lessons import experiments
+from .lessons.analysis import (
+    class_counts,
+    class_means,
+    mean_activation_per_class,
+    pca,
+    pixel_histogram,
+    sample_indices,
+    top_activating,
+)
+from .lessons.saliency import contrast, contributions, saliency
+from .lessons.teaching import BUG_EXPLANATIONS, BUGS, backprop_one
+from .network.activations import sigmoid
+from .network.backprop import Activations
+from .network.cost import cost_and_gradient, cost_terms, one_hot
+from .network.gradcheck import GradientCheck, gradient_check, small_problem
+from .network.metrics import confusion_matrix, mistakes, per_class_accuracy
+from .network.network import HIDDEN_RANGE, Network, check_hidden_size
+from .network.training import METHODS, Step, TrainResult, train
 
 __all__ = [
     "Activations",

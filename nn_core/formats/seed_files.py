@@ -24,10 +24,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .cost import one_hot
-from .datasets import Dataset
-from .errors import DataFormatError
-from .network import N_OUTPUTS, Network
+from ..digits.datasets import Dataset
+from ..errors import DataFormatError
+from ..network.cost import one_hot
+from ..network.network import N_OUTPUTS, Network
 from .sources import MAX_UNPACKED_BYTES, MAX_UPLOAD_BYTES, check_digits  # noqa: F401  (importable here, as before)
 from .tables import read_table
 

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .cost import check_labels
-from .errors import DataFormatError
+from ..errors import DataFormatError
+from ..network.cost import check_labels
 from .images import resize_batch
 
 DATASETS = ("mnist-20x20", "mnist-28x28", "sklearn-8x8")
