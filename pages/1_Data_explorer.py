@@ -3,8 +3,15 @@
 import numpy as np
 import streamlit as st
 
-from nn_core import MAX_DIGITS, MAX_PIXELS, MAX_X_BYTES
-from nn_core.analysis import class_counts, class_means, pixel_histogram, sample_indices
+from nn_core import (
+    MAX_DIGITS,
+    MAX_PIXELS,
+    MAX_X_BYTES,
+    class_counts,
+    class_means,
+    pixel_histogram,
+    sample_indices,
+)
 from ui import charts, nav, state
 from ui import figs_explorer as fx
 from ui.text import literal

@@ -3,8 +3,7 @@
 import numpy as np
 import streamlit as st
 
-from nn_core import DataFormatError
-from nn_core.analysis import mean_activation_per_class, top_activating
+from nn_core import DataFormatError, mean_activation_per_class, top_activating
 from ui import charts, nav, state
 from ui import figs_hidden as fh
 

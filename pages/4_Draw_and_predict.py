@@ -5,8 +5,7 @@ import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
 import nn_core
-from nn_core.drawing import RECIPES, drawing_steps
-from nn_core.saliency import contrast, contributions, saliency
+from nn_core import RECIPES, contrast, contributions, drawing_steps, saliency
 from ui import charts, my_digits, nav, state
 from ui import figs_draw as fd
 

@@ -3,10 +3,15 @@
 import numpy as np
 import streamlit as st
 
-from nn_core import gradient_check
-from nn_core.cost import cost_terms, one_hot
-from nn_core.gradcheck import small_problem
-from nn_core.teaching import BUG_EXPLANATIONS, BUGS, backprop_one
+from nn_core import (
+    BUG_EXPLANATIONS,
+    BUGS,
+    backprop_one,
+    cost_terms,
+    gradient_check,
+    one_hot,
+    small_problem,
+)
 from ui import charts, nav, state
 from ui import figs_inside as fi
 

@@ -4,8 +4,7 @@
 import streamlit as st
 
 import nn_core
-from nn_core import layout
-from nn_core.cost import cost_terms, one_hot
+from nn_core import cost_terms, layout, one_hot
 from ui import charts, nav, state
 from ui.settings import Settings
 from ui.text import literal

@@ -8,7 +8,7 @@ import numpy as np
 from PIL import Image
 
 from benchmarks.load_test import canvas_value  # the load test's sessions draw the same way
-from nn_core.datasets import load_dataset, split_dataset
+from nn_core.digits.datasets import load_dataset, split_dataset
 
 CANVAS_KEY = "draw_canvas_0"  # the canvas's key before Clear is ever pressed
 

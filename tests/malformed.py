@@ -28,7 +28,7 @@ import numpy as np
 import scipy.io
 import scipy.sparse
 
-from nn_core.seed_files import MAX_UPLOAD_BYTES
+from nn_core.formats.seed_files import MAX_UPLOAD_BYTES
 
 M, N, H = 20, 400, 25  # digits, pixels (20 x 20), hidden units of the valid files
 TEXT_TARGETS = ("X.in", "y.in", "W1.in", "W2.in")

@@ -1,4 +1,4 @@
-"""nn_core.analysis against independent computations: loops, eigh, explicit sigmoid."""
+"""nn_core.lessons.analysis against independent computations: loops, eigh, explicit sigmoid."""
 
 from collections import Counter
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from nn_core import DataFormatError, Network
-from nn_core.analysis import (
+from nn_core.lessons.analysis import (
     class_counts,
     class_means,
     mean_activation_per_class,

@@ -14,7 +14,7 @@ from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
 import nn_core
-from nn_core.seed_files import seed_weights_bytes
+from nn_core.formats.seed_files import seed_weights_bytes
 from ui.jobs import wait_for_jobs
 
 PAGES = ["app.py"] + sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py"))

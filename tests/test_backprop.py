@@ -8,11 +8,11 @@ import pytest
 from scipy.special import expit
 
 from nn_core import Network, cost_and_gradient, sigmoid, train
-from nn_core.activations import ACTIVATIONS, sigmoid_derivative
-from nn_core.backprop import MISTAKES, Workspace, backward, forward
-from nn_core.cost import cost_and_gradient_arrays, one_hot
-from nn_core.datasets import load_dataset
-from nn_core.gradcheck import small_problem
+from nn_core.digits.datasets import load_dataset
+from nn_core.network.activations import ACTIVATIONS, sigmoid_derivative
+from nn_core.network.backprop import MISTAKES, Workspace, backward, forward
+from nn_core.network.cost import cost_and_gradient_arrays, one_hot
+from nn_core.network.gradcheck import small_problem
 
 
 def plain_numpy(W1, W2, X, y, lambd):

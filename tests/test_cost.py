@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from nn_core import DataFormatError, Network, cost_and_gradient, gradient_check
-from nn_core.gradcheck import small_problem
+from nn_core.network.gradcheck import small_problem
 
 
 def test_hand_worked_cost():
@@ -39,7 +39,7 @@ def test_gradient_matches_numerical(shape, lambd):
 
 
 def test_gradient_check_catches_a_broken_backprop():
-    from nn_core.cost import cost_and_gradient_arrays
+    from nn_core.network.cost import cost_and_gradient_arrays
 
     def forgets_half_the_gradient(W1, W2, X, Y, lambd):
         J, dW1, dW2 = cost_and_gradient_arrays(W1, W2, X, Y, lambd)

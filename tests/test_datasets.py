@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 from scipy import ndimage
 
-from nn_core import DataFormatError, datasets
-from nn_core.datasets import (
+from nn_core import DataFormatError
+from nn_core.digits import datasets
+from nn_core.digits.datasets import (
     CACHE_VERSION,
     DATASETS,
     Dataset,
@@ -19,7 +20,7 @@ from nn_core.datasets import (
     split_dataset,
     stratified_subset,
 )
-from nn_core.images import resize
+from nn_core.digits.images import resize
 
 SIZES = {"mnist-20x20": (5000, (20, 20)), "mnist-28x28": (5000, (28, 28)),
          "sklearn-8x8": (1797, (8, 8))}
@@ -193,8 +194,8 @@ def test_the_cache_folder_follows_xdg_then_home(tmp_path, monkeypatch):
 
 
 def test_loading_needs_neither_a_gui_library_nor_the_slow_imports():
-    code = ("import sys; from nn_core.datasets import load_dataset; import nn_core.seed_files; "
-            "load_dataset('mnist-20x20'); load_dataset('sklearn-8x8'); "
+    code = ("import sys; from nn_core.digits.datasets import load_dataset; "
+            "import nn_core.formats.seed_files; load_dataset('mnist-20x20'); load_dataset('sklearn-8x8'); "
             "print(sorted({m.split('.')[0] for m in sys.modules} "
             "& {'streamlit', 'plotly', 'matplotlib', 'sklearn', 'mlxtend'}))")
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -312,7 +313,7 @@ def test_bad_subset_sizes_are_refused(m):
 def test_one_registry_holds_each_data_sets_facts():
     """Shape, source, drawing recipe and loader live in datasets.DATASET_INFO; the loaded data,
     the drawing preprocessing and the input-size lookup all agree with it."""
-    from nn_core.drawing import RECIPES, drawing_steps
+    from nn_core.digits.drawing import RECIPES, drawing_steps
 
     assert tuple(datasets.DATASET_INFO) == DATASETS
     canvas = np.zeros((280, 280), np.uint8)

@@ -7,8 +7,8 @@ from PIL import Image, ImageDraw
 from scipy.ndimage import center_of_mass
 
 from nn_core import DataFormatError
-from nn_core.drawing import MNIST_CENTRE, drawing_steps, prepare_drawing
-from nn_core.images import resize
+from nn_core.digits.drawing import MNIST_CENTRE, drawing_steps, prepare_drawing
+from nn_core.digits.images import resize
 
 WHITE = (255, 255, 255, 255)
 

@@ -1,4 +1,4 @@
-"""nn_core.experiments: the plans, the parallel runner, stopping, and what each experiment shows.
+"""nn_core.lessons.experiments: the plans, the parallel runner, stopping, and what each experiment shows.
 
 The trainings use scikit-learn's 8x8 digits (64 inputs), small enough for a few milliseconds
 per training, and few iterations.
@@ -12,7 +12,7 @@ import pytest
 
 from nn_core import DataFormatError, Network, train
 from nn_core import experiments as ex
-from nn_core.datasets import load_dataset, split_dataset
+from nn_core.digits.datasets import load_dataset, split_dataset
 
 BASE = ex.Base(hidden=8, lambd=1.0, maxiter=15, seed=0)
 
@@ -205,7 +205,7 @@ def test_seed_spread_defaults_to_ten_seeds_from_the_base_seed(split):
 
 
 def test_a_split_without_validation_digits_is_refused_with_a_reason(split):
-    from nn_core.my_digits import as_dataset
+    from nn_core.digits.my_digits import as_dataset
 
     # One digit of each class: a stratified split has nothing to set aside.
     first = [int(np.flatnonzero(split.train.y == d)[0]) for d in range(10)]

@@ -15,7 +15,7 @@ from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
 import nn_core
-from nn_core.datasets import load_dataset, split_dataset, stratified_subset
+from nn_core.digits.datasets import load_dataset, split_dataset, stratified_subset
 from ui import state
 from ui.jobs import wait_for_jobs
 from ui.settings import LAMBDA_MAX, LR_MAX, MAXITER_MAX, Settings

@@ -10,8 +10,8 @@ from streamlit.testing.v1 import AppTest
 
 import nn_core
 from nn_core import cli
-from nn_core.datasets import load_dataset
-from nn_core.seed_files import seed_weights_bytes, write_seed_data, write_seed_weights
+from nn_core.digits.datasets import load_dataset
+from nn_core.formats.seed_files import seed_weights_bytes, write_seed_data, write_seed_weights
 
 LO, HI = nn_core.HIDDEN_RANGE
 EXPECTED = f"from {LO} to {HI}"

@@ -6,10 +6,9 @@ import numpy as np
 import pytest
 import scipy.io
 
-from nn_core import DataFormatError, Network, train
+from nn_core import DataFormatError, Network, network_npz_bytes, read_seed_weights, seed_weights_bytes, train
 from nn_core import layout as L
-from nn_core.datasets import load_dataset, split_dataset
-from nn_core.seed_files import network_npz_bytes, read_seed_weights, seed_weights_bytes
+from nn_core.digits.datasets import load_dataset, split_dataset
 
 
 @pytest.fixture(scope="module")

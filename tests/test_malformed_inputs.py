@@ -23,7 +23,8 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 import nn_core
-from nn_core import DataFormatError, cli, layout, seed_files
+from nn_core import DataFormatError, cli, layout
+from nn_core.formats import seed_files
 from ui import figs_explorer, my_digits, state
 from ui.jobs import wait_for_jobs
 from ui.settings import Settings
@@ -56,7 +57,7 @@ def read_core(case):
         return seed_files.read_seed_weights(data, GOOD["W2.in"], n_inputs=400)
     if case.target == "W2.in":
         return seed_files.read_seed_weights(GOOD["W1.in"], data, n_inputs=400)
-    return (seed_files.read_mat if case.target == ".mat" else seed_files.read_npz)(data)
+    return (nn_core.read_mat if case.target == ".mat" else nn_core.read_npz)(data)
 
 
 def assert_clear(message, case=None):
@@ -307,8 +308,8 @@ READERS = {
     "X.in": lambda b: seed_files.read_seed_X(b),
     "y.in": lambda b: seed_files.read_seed_y(b),
     "W1+W2": lambda b: seed_files.read_seed_weights(b, b),
-    ".mat": seed_files.read_mat,
-    ".npz": seed_files.read_npz,
+    ".mat": nn_core.read_mat,
+    ".npz": nn_core.read_npz,
     "grade .mat": layout.raw_mat_weights,
     "grade .npz": layout.raw_npz_weights,
 }
@@ -354,13 +355,13 @@ def test_damaged_mat_and_npz_files_raise_nothing_but_data_format_error(kind, whe
         data = data[:i]  # truncated
     else:
         data[i] = value  # one byte changed
-    only_data_format_errors(seed_files.read_mat if kind == ".mat" else seed_files.read_npz,
+    only_data_format_errors(nn_core.read_mat if kind == ".mat" else nn_core.read_npz,
                             bytes(data))
 
 
 # --- how uploads are handled -------------------------------------------------------------------
 
-CODE = [p for d in ("nn_core", "ui", "pages") for p in sorted((ROOT / d).glob("*.py"))] + [ROOT / "app.py"]
+CODE = [p for d in ("nn_core", "ui", "pages") for p in sorted((ROOT / d).rglob("*.py"))] + [ROOT / "app.py"]
 
 
 def test_uploads_are_never_unpickled_never_written_to_disk_and_capped():
@@ -371,8 +372,8 @@ def test_uploads_are_never_unpickled_never_written_to_disk_and_capped():
             assert "np.load(" not in line or "allow_pickle=False" in line, (name, line)
     # Only these write files: the CLI's --out (TrainedW1.in / W2.in) and the data set cache.
     writers = {n for n, t in source.items() if re.search(r"write_bytes|open\([^)]*['\"]w|savez\(f", t)}
-    assert writers <= {"nn_core/seed_files.py", "nn_core/datasets.py"}, writers
-    assert "def write_seed_weights" in source["nn_core/seed_files.py"]
+    assert writers <= {"nn_core/formats/seed_files.py", "nn_core/digits/datasets.py"}, writers
+    assert "def write_seed_weights" in source["nn_core/formats/seed_files.py"]
     uploaders = {n for n, t in source.items() if "file_uploader(" in t}
     assert uploaders, "no upload widgets found"
     config = (ROOT / ".streamlit/config.toml").read_text()

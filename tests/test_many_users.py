@@ -196,7 +196,7 @@ def test_every_trained_model_can_be_downloaded(monkeypatch):
         return file_id
 
     monkeypatch.setattr(media.MemoryMediaFileStorage, "load_and_get_id", spy)
-    from nn_core.seed_files import read_npz, read_seed_weights
+    from nn_core import read_npz, read_seed_weights
 
     at = no_exception(app().run())
     runs = [state.default_run(), train_on_page(at, 3)]

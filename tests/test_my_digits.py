@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from nn_core import MAX_X_BYTES, DataFormatError, Network
-from nn_core.my_digits import MAX_MY_DIGITS, MAX_REPEAT, as_dataset, augment, retrain
+from nn_core.digits.my_digits import MAX_MY_DIGITS, MAX_REPEAT, as_dataset, augment, retrain
 
 
 def _data(m=40, n=16, seed=0):
@@ -100,7 +100,7 @@ def test_as_dataset_keeps_images_and_labels():
 
 
 def test_my_digits_round_trip_through_the_tutorials_files():
-    from nn_core.seed_files import read_seed_data, seed_data_bytes
+    from nn_core.formats.seed_files import read_seed_data, seed_data_bytes
 
     rng = np.random.default_rng(4)
     X_mine = rng.uniform(0, 1, (3, 400))

@@ -71,9 +71,10 @@ def test_confusion_matrix_and_mistakes():
 def test_nn_core_never_imports_streamlit_or_plotly():
     code = (
         "import sys, nn_core, pkgutil, importlib\n"
-        "for m in pkgutil.iter_modules(nn_core.__path__):\n"
-        "    if m.name != '__main__':\n"
-        "        importlib.import_module('nn_core.' + m.name)\n"
+        "for m in pkgutil.walk_packages(nn_core.__path__, 'nn_core.'):\n"
+        "    if m.name != 'nn_core.__main__':\n"
+        "        importlib.import_module(m.name)\n"
+        "assert 'nn_core.lessons.parallel' in sys.modules  # the subpackages' modules too\n"
         "bad = [m for m in sys.modules if m.split('.')[0] in ('streamlit', 'plotly')]\n"
         "print(bad)\n"
         "sys.exit(1 if bad else 0)\n"

@@ -9,9 +9,9 @@ from canvas_values import CANVAS_KEY, mnist_canvas_value
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-from nn_core.datasets import load_dataset, split_dataset
-from nn_core.my_digits import MAX_MY_DIGITS, as_dataset
-from nn_core.seed_files import seed_data_bytes
+from nn_core.digits.datasets import load_dataset, split_dataset
+from nn_core.digits.my_digits import MAX_MY_DIGITS, as_dataset
+from nn_core.formats.seed_files import seed_data_bytes
 from ui import state
 from ui.jobs import wait_for_jobs
 

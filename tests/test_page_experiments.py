@@ -149,7 +149,7 @@ def test_results_survive_a_visit_to_another_page():
 def test_a_data_set_too_small_for_validation_says_so_instead_of_offering_runs():
     import numpy as np
 
-    from nn_core.my_digits import as_dataset
+    from nn_core.digits.my_digits import as_dataset
 
     few = as_dataset(np.random.default_rng(3).uniform(0, 1, (10, 64)), np.arange(10), (8, 8))
     at = AppTest.from_file(PAGE, default_timeout=120)

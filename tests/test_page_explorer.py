@@ -13,8 +13,8 @@ from streamlit.testing.v1 import AppTest
 
 import nn_core
 from nn_core import DataFormatError
-from nn_core.datasets import load_dataset
-from nn_core.seed_files import seed_data_bytes
+from nn_core.digits.datasets import load_dataset
+from nn_core.formats.seed_files import seed_data_bytes
 from ui import figs_explorer, state
 from ui.settings import Settings
 from ui.state import Run

@@ -12,7 +12,7 @@ import scipy.io
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-from nn_core.seed_files import network_npz_bytes, seed_weights_bytes
+from nn_core import network_npz_bytes, seed_weights_bytes
 from ui import state
 
 PAGE = str(ROOT / "pages/7_Grade_weights.py")

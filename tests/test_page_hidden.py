@@ -8,7 +8,7 @@ from plotly_spec import array, figure
 from streamlit.testing.v1 import AppTest
 
 import nn_core
-from nn_core.datasets import load_dataset, split_dataset
+from nn_core.digits.datasets import load_dataset, split_dataset
 from ui.settings import DEFAULT, Settings
 from ui.state import Run
 

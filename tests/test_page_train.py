@@ -10,7 +10,7 @@ from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
 from nn_core import Network
-from nn_core.seed_files import seed_weights_bytes
+from nn_core.formats.seed_files import seed_weights_bytes
 from ui import state, training_ui
 from ui.jobs import wait_for_jobs
 from ui.settings import Settings
@@ -246,7 +246,7 @@ def test_start_weights_from_the_data_folder(tmp_path, monkeypatch):
 def test_a_few_uploaded_digits_train_and_every_page_shows_what_it_can():
     """Ten digits of your own leave nothing for validation and test: accuracies there read "—",
     and no page fails on the model trained on them (home, Train, Draw with retraining, Grade)."""
-    from nn_core.my_digits import as_dataset
+    from nn_core.digits.my_digits import as_dataset
 
     rng = np.random.default_rng(3)
     few = as_dataset(rng.uniform(0, 1, (10, 400)), np.arange(10), (20, 20))
@@ -278,8 +278,8 @@ def test_a_few_uploaded_digits_train_and_every_page_shows_what_it_can():
 def test_a_model_whose_uploaded_data_was_replaced_keeps_its_place_on_train():
     """Upload digits, train on them, then load other files in the Data explorer: the model stays
     active and the Train page says why its mistakes cannot be shown, instead of failing."""
-    from nn_core.datasets import load_dataset
-    from nn_core.seed_files import seed_data_bytes
+    from nn_core.digits.datasets import load_dataset
+    from nn_core.formats.seed_files import seed_data_bytes
 
     mnist = load_dataset("mnist-20x20")
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from nn_core import DataFormatError, Network
-from nn_core.saliency import contrast, contributions, jacobian, saliency
+from nn_core.lessons.saliency import contrast, contributions, jacobian, saliency
 
 
 def _net(n=12, h=5, seed=3, scale=4.0):

@@ -7,12 +7,11 @@ import numpy as np
 import pytest
 import scipy.io
 
-from nn_core import DataFormatError, Network, sigmoid, sources
-from nn_core.datasets import Dataset
-from nn_core.seed_files import (
-    network_npz_bytes,
-    read_mat,
-    read_npz,
+from nn_core import DataFormatError, Network, sigmoid
+from nn_core.digits.datasets import Dataset
+from nn_core.formats import sources
+from nn_core.formats.archives import network_npz_bytes, read_mat, read_npz
+from nn_core.formats.seed_files import (
     read_seed_data,
     read_seed_weights,
     read_seed_X,

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from nn_core import DataFormatError, Network, cost_and_gradient, gradient_check
-from nn_core.gradcheck import small_problem
-from nn_core.teaching import BUGS, backprop_one
+from nn_core.lessons.teaching import BUGS, backprop_one
+from nn_core.network.gradcheck import small_problem
 
 WRONG = [name for name in BUGS if name != "correct backprop"]
 
@@ -21,7 +21,7 @@ def test_the_four_bugs_the_page_offers():
 
 def test_every_variant_runs_the_code_that_trains():
     # Not copies of backprop: the training's own function, each wrong one with one switch on.
-    from nn_core.cost import cost_and_gradient_arrays
+    from nn_core.network.cost import cost_and_gradient_arrays
 
     assert BUGS["correct backprop"] is cost_and_gradient_arrays
     for name in WRONG:

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from nn_core import DataFormatError, Network, train
-from nn_core.datasets import load_dataset, split_dataset
+from nn_core.digits.datasets import load_dataset, split_dataset
 
 
 @pytest.fixture(scope="module")

@@ -32,7 +32,7 @@ from nn_core import (
     read_seed_data,
     read_seed_X,
 )
-from nn_core.sources import read_bytes
+from nn_core.formats.sources import read_bytes
 
 MiB = 1024**2
 

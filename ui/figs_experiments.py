@@ -18,9 +18,8 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
-from nn_core import HIDDEN_RANGE, DataFormatError
+from nn_core import DATASETS, HIDDEN_RANGE, DataFormatError
 from nn_core import experiments as ex
-from nn_core.datasets import DATASETS
 
 from . import charts, jobs, state
 from .settings import DEFAULT, LAMBDA_MAX, MAXITER_MAX, SEED_MAX

@@ -2,7 +2,7 @@
 
 Figures: class counts, pixel histogram, the PCA map (one trace per digit, each
 point carrying its example's index so a click can show that digit).
-Loading: read_user_files parses uploads or paths in memory with nn_core.seed_files;
+Loading: read_user_files parses uploads or paths in memory with nn_core's readers;
 load_into_session puts the result in st.session_state["user_data"] or, on a
 DataFormatError, leaves everything as it was and keeps the message to show.
 """
@@ -15,8 +15,7 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from nn_core import DataFormatError
-from nn_core.analysis import pca, sample_indices
+from nn_core import DataFormatError, pca, read_mat, read_npz, read_seed_data, sample_indices
 
 from . import state
 
@@ -34,14 +33,12 @@ def read_user_files(x_src, y_src=None):
     Sources are paths, bytes or uploaded files; nothing is written to disk.
     Raises DataFormatError saying what was expected and what was found.
     """
-    from nn_core import seed_files  # imported here: the page still draws if it is missing
-
     if x_src is None:
         raise DataFormatError("no X file: expected X.in (one digit per row), a .mat or a .npz file")
     name = str(getattr(x_src, "name", x_src if isinstance(x_src, (str, Path)) else "X.in"))
     suffix = Path(name).suffix.lower()
     if suffix in (".mat", ".npz"):
-        reader = seed_files.read_mat if suffix == ".mat" else seed_files.read_npz
+        reader = read_mat if suffix == ".mat" else read_npz
         ds = reader(x_src).get("data")
         if ds is None:
             shown = getattr(x_src, "name", None) or Path(name).name  # an upload's name is not a path
@@ -51,7 +48,7 @@ def read_user_files(x_src, y_src=None):
         if y_src is None:
             raise DataFormatError("y.in is missing: expected both X.in (one digit per row) and "
                                   "y.in (its labels), found only X")
-        ds = seed_files.read_seed_data(x_src, y_src)
+        ds = read_seed_data(x_src, y_src)
     # The picker, the runs and the training cache tell data sets apart by name: give each
     # distinct upload its own, with a short fingerprint of its contents.
     h = hashlib.sha1(np.ascontiguousarray(ds.X).data)  # the buffer itself: no copy of X

@@ -9,9 +9,7 @@ from dataclasses import replace
 import numpy as np
 import streamlit as st
 
-from nn_core import DataFormatError
-from nn_core.my_digits import MAX_MY_DIGITS, MAX_REPEAT, as_dataset, check_room, retrain
-from nn_core.seed_files import read_seed_data, seed_data_bytes
+from nn_core import MAX_MY_DIGITS, DataFormatError, my_digits, read_seed_data, seed_data_bytes
 
 from . import jobs, state
 from .text import literal
@@ -63,7 +61,7 @@ def import_files(x_file, y_file, n_inputs, image_shape):
     if ds.n_inputs != n_inputs:
         raise DataFormatError(f"the active model takes {n_inputs} pixels per digit, "
                               f"found {ds.n_inputs} in X.in")
-    check_room(len(items()), len(ds))
+    my_digits.check_room(len(items()), len(ds))
     X = np.clip(ds.X, 0.0, 1.0)
     for x, label in zip(X, ds.y, strict=True):
         add(x, label, image_shape)
@@ -98,7 +96,7 @@ def files_ui(n_inputs, image_shape):
         st.success(st.session_state.pop("draw_flash"))
     X, y = arrays(n_inputs)
     if len(y):
-        x_bytes, y_bytes = seed_data_bytes(as_dataset(X, y, image_shape))
+        x_bytes, y_bytes = seed_data_bytes(my_digits.as_dataset(X, y, image_shape))
         c1, c2, _ = st.columns([1, 1, 4])
         c1.download_button("Download X.in", x_bytes, "X.in", key="draw_dl_x")
         c2.download_button("Download y.in", y_bytes, "y.in", key="draw_dl_y")
@@ -126,7 +124,7 @@ def start_retrain(run, split):
     X_mine, y_mine = arrays(run.network.n_inputs)
 
     def work(job):
-        out = retrain(run.network, split.train.X, split.train.y, X_mine, y_mine, repeat, maxiter,
+        out = my_digits.retrain(run.network, split.train.X, split.train.y, X_mine, y_mine, repeat, maxiter,
                       run.settings.lambd, split.validation.X, split.validation.y,
                       callback=lambda step, _net: job.report(step.iteration, maxiter, cost=step.cost))
         state.freeze(out.result.network)
@@ -162,7 +160,7 @@ def retrain_ui(run, split):
     retraining = jobs.current(RETRAIN_JOB) is not None
     _, y_mine = arrays(run.network.n_inputs)
     r1, r2 = st.columns(2)
-    r1.slider("Repeat each of my digits k times", 1, MAX_REPEAT, 10, key="draw_repeat")
+    r1.slider("Repeat each of my digits k times", 1, my_digits.MAX_REPEAT, 10, key="draw_repeat")
     r2.number_input("L-BFGS-B iterations", 1, 300, 30, key="draw_maxiter")
     st.button("Retrain with my digits", key="draw_retrain", on_click=start_retrain, args=(run, split),
               disabled=len(y_mine) == 0 or split is None or retraining)

@@ -8,10 +8,7 @@ The hidden-size range is nn_core's HIDDEN_RANGE: the one every entry enforces.
 
 from dataclasses import asdict, dataclass, fields, replace
 
-from nn_core import HIDDEN_RANGE
-from nn_core.datasets import DATASETS
-from nn_core.experiments import Base
-from nn_core.training import METHODS
+from nn_core import DATASETS, HIDDEN_RANGE, METHODS, experiments
 
 LAMBDA_MAX = 100.0
 MAXITER_MAX = 1000
@@ -20,7 +17,7 @@ LR_MAX = 100.0
 
 
 @dataclass(frozen=True)
-class Settings(Base):
+class Settings(experiments.Base):
     """nn_core's training knobs (experiments.Base: hidden, lambd, maxiter, method, seed,
     learning_rate) plus what a dashboard run also needs: its data set and where it started."""
 

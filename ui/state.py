@@ -18,7 +18,7 @@ from pathlib import Path
 import streamlit as st
 
 import nn_core
-from nn_core.datasets import DATASETS, load_dataset, split_dataset
+from nn_core import DATASETS, load_dataset, split_dataset
 
 from .settings import DEFAULT, Settings
 

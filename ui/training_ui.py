@@ -19,7 +19,7 @@ from dataclasses import replace
 import streamlit as st
 
 import nn_core
-from nn_core.seed_files import network_npz_bytes, read_seed_weights, seed_weights_bytes
+from nn_core import network_npz_bytes, read_seed_weights, seed_weights_bytes
 
 from . import charts, figs_train, jobs, state
 from .settings import (

@@ -20,7 +20,7 @@ from browser_driver import (
 )
 
 import nn_core
-from nn_core.datasets import load_dataset, stratified_subset
+from nn_core.digits.datasets import load_dataset, stratified_subset
 
 # Every page in the sidebar after the home page, with a word of its title.
 PAGES = [("Data explorer", "data explorer"), ("Train", "train"), ("Hidden units", "hidden units"),

@@ -28,7 +28,7 @@ from browser_driver import (
 )
 
 import nn_core
-from nn_core.datasets import load_dataset, split_dataset, stratified_subset
+from nn_core.digits.datasets import load_dataset, split_dataset, stratified_subset
 
 M = 300
 

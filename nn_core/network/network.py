@@ -12,8 +12,8 @@ The forward pass itself, and the backward pass next to it, are in backprop.py.
 
 import numpy as np
 
+from ..errors import DataFormatError
 from .backprop import forward
-from .errors import DataFormatError
 
 N_OUTPUTS = 10
 # The hidden-layer sizes the project trains and every page can draw (the Grade page shows each

@@ -1,7 +1,7 @@
 """Teach the network your handwriting: fine-tune it on the training digits plus your own.
 
 How it works
-1. Your digits are drawings that went through nn_core.drawing, so each is a row like the
+1. Your digits are drawings that went through nn_core.digits.drawing, so each is a row like the
    training data's (same pixels, same [0, 1] range), with the digit you said it is.
 2. A handful of your digits among 3,500 others would barely change J, so each of yours is
    repeated `repeat` times: it then weighs as much as `repeat` ordinary examples.
@@ -19,12 +19,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .cost import check_labels
+from ..errors import DataFormatError
+from ..formats.sources import MAX_X_BYTES
+from ..network.cost import check_labels
+from ..network.network import Network
+from ..network.training import train
 from .datasets import Dataset
-from .errors import DataFormatError
-from .network import Network
-from .sources import MAX_X_BYTES
-from .training import train
 
 MAX_REPEAT = 50
 # Each digit is an image and a button on the Draw page, and is repeated up to MAX_REPEAT times

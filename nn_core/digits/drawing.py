@@ -27,8 +27,8 @@ import numpy as np
 from PIL import Image
 from scipy.ndimage import center_of_mass
 
+from ..errors import DataFormatError
 from .datasets import DATASET_INFO
-from .errors import DataFormatError
 from .images import resize
 
 INK_THRESHOLD = 0.1  # fainter pixels are background: stray specks, a not-quite-black canvas

@@ -18,10 +18,10 @@ from functools import partial
 
 import numpy as np
 
-from .backprop import backward
-from .cost import check_labels, check_lambda, cost_and_gradient_arrays, one_hot, terms
-from .errors import DataFormatError
-from .network import N_OUTPUTS
+from ..errors import DataFormatError
+from ..network.backprop import backward
+from ..network.cost import check_labels, check_lambda, cost_and_gradient_arrays, one_hot, terms
+from ..network.network import N_OUTPUTS
 
 # Each wrong entry is the one backward pass that trains, with one switch (backprop.MISTAKES) on.
 BUGS = {

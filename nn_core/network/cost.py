@@ -16,8 +16,8 @@ then reuse scratch matrices and run the two big products in float32 (backprop.py
 
 import numpy as np
 
+from ..errors import DataFormatError
 from .backprop import Workspace, backward, forward
-from .errors import DataFormatError
 from .network import N_OUTPUTS, Network
 
 

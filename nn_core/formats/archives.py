@@ -22,10 +22,10 @@ import zipfile
 import numpy as np
 import scipy.io
 
+from ..digits.datasets import Dataset
+from ..errors import DataFormatError, check_finite
+from ..network.network import Network
 from . import matv5
-from .datasets import Dataset
-from .errors import DataFormatError, check_finite
-from .network import Network
 from .seed_files import dataset_from_tutorial, network_from_tutorial, square_side
 from .sources import check_digits, check_unpacked, read_bytes
 

@@ -23,10 +23,10 @@ z3 keeps the picture visible, and the difference of two scores, z3_7 - z3_1, ans
 
 import numpy as np
 
-from .activations import ACTIVATIONS
-from .backprop import hidden_error
-from .errors import DataFormatError
-from .network import N_OUTPUTS
+from ..errors import DataFormatError
+from ..network.activations import ACTIVATIONS
+from ..network.backprop import hidden_error
+from ..network.network import N_OUTPUTS
 
 OUTPUTS = ("z3", "a3")
 

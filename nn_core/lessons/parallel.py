@@ -25,9 +25,9 @@ from dataclasses import dataclass
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from .cost import cost_terms, one_hot
-from .errors import DataFormatError
-from .training import train
+from ..errors import DataFormatError
+from ..network.cost import cost_terms, one_hot
+from ..network.training import train
 
 WORKERS = 2
 

@@ -16,11 +16,11 @@ from itertools import product
 
 import numpy as np
 
+from ..digits.datasets import stratified_subset
+from ..errors import DataFormatError, check_finite
+from ..network.cost import check_labels, cost_terms, one_hot
+from ..network.network import N_OUTPUTS, Network
 from .archives import load_mat, load_npz
-from .cost import check_labels, cost_terms, one_hot
-from .datasets import stratified_subset
-from .errors import DataFormatError, check_finite
-from .network import N_OUTPUTS, Network
 
 # The fixes name layout.to_column_major / to_row_major: seed_files' own pixel-order conversions.
 from .seed_files import to_column_major, to_row_major  # noqa: F401

@@ -24,10 +24,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .cost import one_hot
-from .datasets import Dataset
-from .errors import DataFormatError
-from .network import N_OUTPUTS, Network
+from ..digits.datasets import Dataset
+from ..errors import DataFormatError
+from ..network.cost import one_hot
+from ..network.network import N_OUTPUTS, Network
 from .sources import MAX_UNPACKED_BYTES, MAX_UPLOAD_BYTES, check_digits  # noqa: F401  (importable here, as before)
 from .tables import read_table
 
@@ -206,12 +206,3 @@ def _write(paths, blobs):
     for path, data in zip(paths, blobs, strict=True):
         Path(path).write_bytes(data)
 
-
-def __getattr__(name):
-    """read_mat, read_npz and network_npz_bytes, which moved to archives (it imports this
-    module, so it is imported here on first use, not at the top)."""
-    if name in ("read_mat", "read_npz", "network_npz_bytes"):
-        from . import archives
-
-        return getattr(archives, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

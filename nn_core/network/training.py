@@ -20,8 +20,8 @@ import numpy as np
 from scipy.optimize import minimize
 from threadpoolctl import threadpool_limits
 
+from ..errors import DataFormatError
 from .cost import Workspace, check_labels, check_lambda, cost_and_gradient_arrays, one_hot
-from .errors import DataFormatError
 from .network import Network, check_hidden_size, pack, unpack
 
 METHODS = ("L-BFGS-B", "CG", "TNC", "GD")

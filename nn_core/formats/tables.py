@@ -19,7 +19,7 @@ import re
 
 import numpy as np
 
-from .errors import DataFormatError, check_finite
+from ..errors import DataFormatError, check_finite
 from .sources import read_bytes
 
 

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from .errors import DataFormatError
-from .network import N_OUTPUTS
+from ..errors import DataFormatError
+from ..network.network import N_OUTPUTS
 
 
 def class_counts(y, n_classes=N_OUTPUTS):

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .cost import check_labels
-from .errors import DataFormatError
+from ..errors import DataFormatError
+from ..network.cost import check_labels
 from .images import resize_batch
 
 CACHE_VERSION = "1"  # bump when the processing changes, so old cache files are not used

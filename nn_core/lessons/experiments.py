@@ -20,7 +20,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from .network import Network
+from ..network.network import Network
 from .parallel import WORKERS, Job, Trained, column, finished, run_on, run_trainings  # noqa: F401
 from .sweeps import (  # noqa: F401  (experiments 1-3, importable from here as before)
     Sweep,

@@ -19,8 +19,8 @@ import math
 import os
 import zipfile
 
+from ..errors import DataFormatError
 from . import matv5
-from .errors import DataFormatError
 
 MAX_UPLOAD_BYTES = 60 * 1024**2  # the tutorial's X.in is about 50 MB
 # What the digits X take in memory once read: every value a 64-bit float, 8 bytes.

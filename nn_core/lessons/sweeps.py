@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .datasets import stratified_subset
-from .errors import DataFormatError
+from ..digits.datasets import stratified_subset
+from ..errors import DataFormatError
 from .parallel import WORKERS, Job, column, finished, run_on
 
 # --- 1. lambda sweep (validation curve) ---------------------------------------------------------
