@@ -105,9 +105,20 @@ async def trains(page, url, n, seed):
         clicked = time.perf_counter()
         await page.locator('[data-testid="stProgress"]').first.wait_for(timeout=120_000)
         out.append(time.perf_counter() - clicked)
-        await page.locator(".st-key-train_stop button").first.click()
-        await idle(page)
+        await stop_training(page)
     return out
+
+
+async def stop_training(page):
+    """Press Stop. While a script run redraws it, the button is replaced again and again, so a
+    normal click can wait for it forever: click it from the page, until training has ended."""
+    for _ in range(600):
+        await page.evaluate("() => document.querySelector('.st-key-train_stop button')?.click()")
+        await page.wait_for_timeout(100)
+        if await page.locator('[data-testid="stProgress"]').count() == 0:
+            await idle(page)
+            return
+    raise TimeoutError("training did not stop within 60 s of pressing Stop")
 
 
 async def switches(page, url):
