@@ -71,8 +71,8 @@ async def draw(page, strokes):
 
 async def draws(page, url, n):
     """Seconds from mouse-up to the right answer, n drawings on the page at url."""
-    await page.goto(url)
-    await page.locator(CANVAS).wait_for(timeout=120_000)
+    await page.goto(url, timeout=180_000)
+    await page.locator(CANVAS).wait_for(timeout=180_000)
     await idle(page)
     out, wrong, lost = [], 0, 0
     for strokes, digit in itertools.islice(itertools.cycle(DRAWINGS), n):
@@ -96,16 +96,22 @@ async def draws(page, url, n):
 
 async def trains(page, url, n, seed):
     """Seconds from the click on Train to the first progress bar, n runs with new seeds."""
-    out = []
+    out, lost = [], 0
     for i in range(n):
-        await page.goto(f"{url}/Train?maxiter=400&seed={seed * 100 + i + 1}")
-        await page.locator(".st-key-train_go button").first.wait_for(timeout=120_000)
+        await page.goto(f"{url}/Train?maxiter=400&seed={seed * 100 + i + 1}", timeout=180_000)
+        await page.locator(".st-key-train_go button").first.wait_for(timeout=180_000)
         await idle(page)
         await page.locator(".st-key-train_go button").first.click()
         clicked = time.perf_counter()
-        await page.locator('[data-testid="stProgress"]').first.wait_for(timeout=120_000)
+        try:
+            await page.locator('[data-testid="stProgress"]').first.wait_for(timeout=180_000)
+        except PlaywrightTimeout:
+            lost += 1
+            continue
         out.append(time.perf_counter() - clicked)
         await stop_training(page)
+    if lost:
+        print(f"  ({lost} of {n} Train clicks showed no progress within 180 s)")
     return out
 
 
@@ -123,8 +129,8 @@ async def stop_training(page):
 
 async def switches(page, url):
     """Seconds from a click on a sidebar link to the end of the new page's run, every page."""
-    await page.goto(url)
-    await page.locator('[data-testid="stSidebar"] a').first.wait_for(timeout=120_000)
+    await page.goto(url, timeout=180_000)
+    await page.locator('[data-testid="stSidebar"] a').first.wait_for(timeout=180_000)
     await idle(page)
     out = []
     for label, title in PAGES:
