@@ -5,80 +5,14 @@ import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
 import nn_core
-from nn_core import RECIPES, contrast, contributions, drawing_steps, saliency
+from nn_core import RECIPES, drawing_steps
 from ui import charts, my_digits, nav, state
-from ui import figs_draw as fd
+from ui import drawing_views as dv
 
 CANVAS = 300  # px, square: the canvas docs advise a height of at least 300
 
 st.set_page_config(page_title="Draw and predict", page_icon="✏️", layout="wide")
 nav.sidebar()
-
-
-def answer(label, digit):
-    """The predicted digit, large, under a small label."""
-    st.markdown(f"{label}<div class='draw-answer' style='font-size:5.5rem;font-weight:700;"
-                f"line-height:1.1'>{digit}</div>", unsafe_allow_html=True)
-
-
-def bars(p, title, key):
-    fig = charts.probability_bars(p, title=title)
-    fig.update_xaxes(type="category")  # a tick for every digit, even in a narrow column
-    charts.show(st, fig, key=key)
-
-
-def show_steps(net, steps, shape):
-    st.subheader(f"How your drawing became {net.n_inputs} numbers")
-    frame, box = steps.centred.shape[0], 32 if shape == (8, 8) else 20
-    titles = ["1 · your drawing", "2 · cropped to the ink", f"3 · fitted to {box} px",
-              f"4 · centred in {frame}×{frame}", f"5 · input {shape[0]}×{shape[1]}"]
-    images = (steps.grey, steps.cropped, steps.scaled, steps.centred, steps.image)
-    for i, (col, img, title) in enumerate(zip(st.columns(5), images, titles, strict=True)):
-        small, k = fd.thumbnail(img)  # shown in k x k blocks
-        charts.show(col, charts.digit_image(small, small.shape, title=title, height=210),
-                         key=f"draw_step{i}")
-        col.caption(f"{img.shape[0]}×{img.shape[1]} pixels"
-                    + (f", shown in {k}×{k} blocks" if k > 1 else ""))
-    st.caption("Like MNIST: crop, fit the longer side into a box keeping the shape, move the centre "
-               "of mass to the middle, then shrink as the data set was shrunk (8×8: block averages).")
-
-
-def show_hidden(net, x, pred, shape):
-    st.subheader("Inside the network: which hidden units voted")
-    a2 = net.forward(x).a2[0]
-    votes = contributions(net, x, pred)
-    charts.show(st, fd.hidden_votes(a2, votes, pred), key="draw_hidden")
-    top = np.argsort(votes)[::-1][:5]
-    titles = [f"unit {j} · vote {votes[j]:+.1f}" for j in top]
-    charts.show(st, charts.weight_grid(net.W1[top], shape, cols=5, titles=titles, px_per_row=180),
-                    key="draw_top_units")
-    st.caption(f"The five units that pushed hardest for {pred}, as the pattern each one looks for "
-               "(its row of W1: red pixels excite the unit, blue ones inhibit it).")
-
-
-def show_saliency(net, x, p, pred, shape):
-    st.subheader("Saliency: which pixels made it say so")
-    others = [int(d) for d in np.argsort(p)[::-1] if d != pred]
-    # Each stroke changes the options (their order and a3), but a keyed selectbox keeps showing the
-    # label it had: a new drawing starts again from its runner-up, as the label below does.
-    if st.session_state.get("draw_other_for") != hash(x.tobytes()):
-        st.session_state.update(draw_other=others[0], draw_other_for=hash(x.tobytes()))
-    c1, c2 = st.columns([2, 3])
-    other = c1.selectbox("Compare with digit", others, key="draw_other",
-                         format_func=lambda d: f"{d} (a3 = {p[d]:.2f})")
-    out = c2.radio("Gradient of", ("z3", "a3"), horizontal=True, key="draw_saliency_of",
-                   format_func={"z3": "the score z3 (before the last sigmoid)",
-                                "a3": "the output a3"}.get,
-                   help="a3's gradient is z3's times a3 (1 − a3): nearly blank when the network "
-                        "is sure, although the same pixels decide.")
-    maps = ((saliency(net, x, pred, out), f"∂{out}[{pred}]/∂a1: for {pred}"),
-            (saliency(net, x, other, out), f"∂{out}[{other}]/∂a1: for {other}"),
-            (contrast(net, x, pred, other, out), f"{pred} and not {other}"))
-    for i, (col, (grad, title)) in enumerate(zip(st.columns(3), maps, strict=True)):
-        charts.show(col, fd.saliency_map(grad, x, shape, title), key=f"draw_saliency{i}")
-    st.caption(f"Red: more ink there would raise {out}; blue: ink there lowers it. The black "
-               f"line is your drawing's outline. The right map shows which pixels made it say "
-               f"{pred} and not {other}.")
 
 
 st.title("Draw a digit: what does the wizard say?")
@@ -136,11 +70,11 @@ with mid:
     else:
         p = net.predict_proba(steps.x)[0]
         pred = int(np.argmax(p))
-        answer("The network says", pred)
+        dv.answer("The network says", pred)
         st.caption(f"a3 = {p[pred]:.2f} for {pred}; the runner-up is "
                    f"{int(np.argsort(p)[-2])} with {np.sort(p)[-2]:.2f}")
         charts.show(st, charts.digit_image(steps.x, shape, height=170), key="draw_seen")
-        bars(p, "Your drawing", "draw_probs")
+        dv.bars(p, "Your drawing", "draw_probs")
 with right:
     # A digit from the test set stands here from the start: it shows what a digit the network
     # studied looks like, and the browser has loaded the chart code before the first drawing, so
@@ -149,17 +83,17 @@ with right:
         i = int(np.random.default_rng(st.session_state.get("draw_test_n", 0)).integers(len(split.test)))
         tx, ty = split.test.X[i], int(split.test.y[i])
         tp = net.predict_proba(tx)[0]
-        answer(f"Test digit #{i}, labelled {ty}, is read as", int(np.argmax(tp)))
+        dv.answer(f"Test digit #{i}, labelled {ty}, is read as", int(np.argmax(tp)))
         charts.show(st, charts.digit_image(tx, shape, height=170), key="draw_test_img")
-        bars(tp, f"Test digit (a real {ty})", "draw_test_probs")
+        dv.bars(tp, f"Test digit (a real {ty})", "draw_test_probs")
     else:
         st.caption("The data this model was trained on has no test digits in this session (not "
                    "loaded, or too few digits to set some aside), so none is shown next to yours.")
 
 if steps is not None:
-    show_steps(net, steps, shape)
-    show_hidden(net, steps.x, pred, shape)
-    show_saliency(net, steps.x, p, pred, shape)
+    dv.show_steps(net, steps, shape)
+    dv.show_hidden(net, steps.x, pred, shape)
+    dv.show_saliency(net, steps.x, p, pred, shape)
 
 # --- teach it your handwriting ------------------------------------------------------------------
 st.subheader("Teach it your handwriting")

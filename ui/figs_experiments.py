@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
-from nn_core import DATASETS, HIDDEN_RANGE, DataFormatError
+from nn_core import DATASETS, HIDDEN_RANGE
 from nn_core import experiments as ex
 
 from . import charts, jobs, state
@@ -146,15 +146,11 @@ def _draw_progress(name, job):
 
 def collect_experiment(name):
     """Keep the outcome of an experiment that ended since the last run (or its error)."""
-    job = jobs.take(job_key(name))
-    if job is None:
-        return
-    if isinstance(job.error, DataFormatError):  # settings nn_core refuses: keep earlier results
-        st.session_state[f"exp_{name}_error"] = str(job.error)
-    elif job.error is not None:
-        raise job.error
-    else:
-        outcomes()[name] = job.result
+    outcome, refusal = jobs.collect(job_key(name))
+    if refusal is not None:  # settings nn_core refuses: keep earlier results
+        st.session_state[f"exp_{name}_error"] = refusal
+    elif outcome is not None:
+        outcomes()[name] = outcome
 
 
 def error(name):

@@ -12,7 +12,7 @@ How it works
    POLL_SECONDS while the job runs: each poll only reads a snapshot of the job, so no script
    run lasts more than a moment. When the job ends, the whole page reruns once to show it.
 4. A finished job keeps its result (or the error that ended it) until the page takes it with
-   take(key).
+   collect(key): a refusal by nn_core becomes a message to show, any other error is raised.
 Nothing in the worker draws: it only computes and reports.
 """
 
@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 import streamlit as st
 from streamlit import runtime
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
+
+from nn_core import DataFormatError
 
 POLL_SECONDS = 0.5
 
@@ -120,6 +122,18 @@ def take(key):
         return None
     del st.session_state[key]
     return job
+
+
+def collect(key):
+    """The ended job under key, taken -> (result, None), or (None, refusal) when nn_core refused
+    its input (DataFormatError: the message to show, expected vs found). Any other error is raised
+    here, on the script thread, where Streamlit reports it. (None, None) when no job has ended."""
+    job = take(key)
+    if job is None or job.error is None:
+        return (None if job is None else job.result), None
+    if isinstance(job.error, DataFormatError):
+        return None, str(job.error)
+    raise job.error
 
 
 def watch(key, draw):

@@ -149,14 +149,11 @@ def _draw_retraining(job):
 
 def retrain_ui(run, split):
     """k and iterations, the Retrain button, its progress and Stop, and the report afterwards."""
-    job = jobs.take(RETRAIN_JOB)
-    if job is not None:
-        if isinstance(job.error, DataFormatError):  # e.g. large images repeated too often
-            st.error(f"Could not retrain: {literal(job.error)}. The active model is unchanged.")
-        elif job.error is not None:
-            raise job.error
-        else:
-            st.session_state["draw_report"] = job.result
+    report, refusal = jobs.collect(RETRAIN_JOB)
+    if refusal is not None:  # e.g. large images repeated too often
+        st.error(f"Could not retrain: {literal(refusal)}. The active model is unchanged.")
+    elif report is not None:
+        st.session_state["draw_report"] = report
     retraining = jobs.current(RETRAIN_JOB) is not None
     _, y_mine = arrays(run.network.n_inputs)
     r1, r2 = st.columns(2)

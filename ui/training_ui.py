@@ -228,16 +228,10 @@ def _draw_progress(job):
 
 def collect_training():
     """The ended training job's message, kept for the page to show -> (level, text) or None."""
-    job = jobs.take(JOB)
-    if job is None:
+    result, refusal = jobs.collect(JOB)
+    if result is None and refusal is None:
         return None
-    if job.error is not None:
-        if isinstance(job.error, nn_core.DataFormatError):
-            message = ("error", f"Training could not start: {literal(job.error)}")
-        else:
-            raise job.error
-    else:
-        message = job.result[1:]
+    message = ("error", f"Training could not start: {literal(refusal)}") if refusal else result[1:]
     st.session_state["train_message"] = message
     return message
 

@@ -71,14 +71,22 @@ def error_text(page):
     return errors[0]
 
 
+def load_in_data_explorer(page, server, x_file, y_file=None):
+    """Upload X (and y) in the Data explorer and press Load; returns the error shown."""
+    goto(page, server, "/Data_explorer")
+    page.get_by_text("Use your own X.in and y.in").first.click()
+    set_file(page, "explorer_x_upload", x_file)
+    if y_file is not None:
+        set_file(page, "explorer_y_upload", y_file)
+    click_button(page, "explorer_load")
+    return error_text(page)
+
+
 def test_file_names_in_data_explorer_errors_are_text(page, server, beacon):
     url, asked = beacon
     name = f"![t]({url}/explorer.png).npz"  # weights only: "… holds no digits"
-    goto(page, server, "/Data_explorer")
-    page.get_by_text("Use your own X.in and y.in").first.click()
-    set_file(page, "explorer_x_upload", payload(name, npz_bytes(W1=np.zeros((2, 5)), W2=np.zeros((10, 3)))))
-    click_button(page, "explorer_load")
-    assert name in error_text(page)  # the name as written, not an image
+    weights = npz_bytes(W1=np.zeros((2, 5)), W2=np.zeros((10, 3)))
+    assert name in load_in_data_explorer(page, server, payload(name, weights))  # as written, no image
     page.wait_for_timeout(500)
     assert asked == []
 
@@ -86,12 +94,9 @@ def test_file_names_in_data_explorer_errors_are_text(page, server, beacon):
 def test_cells_quoted_in_errors_are_text(page, server, beacon):
     url, asked = beacon
     cell = f"![t]({url}/c.png)"
-    goto(page, server, "/Data_explorer")
-    page.get_by_text("Use your own X.in and y.in").first.click()
-    set_file(page, "explorer_x_upload", payload("X.in", f"{cell}\n".encode()))
-    set_file(page, "explorer_y_upload", payload("y.in", b"1\n"))
-    click_button(page, "explorer_load")
-    assert cell in error_text(page)
+    shown = load_in_data_explorer(page, server, payload("X.in", f"{cell}\n".encode()),
+                                  payload("y.in", b"1\n"))
+    assert cell in shown
     page.wait_for_timeout(500)
     assert asked == []
 
