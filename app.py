@@ -25,10 +25,10 @@ run = state.active_run()
 net = run.network
 left, right = st.columns([3, 2])
 with left:
-    st.subheader(f"The network: {net.n_inputs}-{net.n_hidden}-10")
+    st.subheader(f"The network: {net.n_inputs}-{net.hidden_size}-10")
     charts.show(st, charts.network_diagram(net.layer_sizes), width="stretch")
     st.caption(
-        f"{net.n_inputs} inputs (one per pixel), {net.n_hidden} hidden sigmoid units and 10 outputs, "
+        f"{net.n_inputs} inputs (one per pixel), {net.hidden_size} hidden sigmoid units and 10 outputs, "
         "one per digit. W1 connects inputs to hidden units, W2 hidden units to outputs."
     )
 with right:

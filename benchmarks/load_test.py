@@ -177,7 +177,7 @@ class Session:
 def session_settings(i, dataset, maxiter):
     """Different settings for every session: hidden units, iterations, seed and λ all vary."""
     lambdas = (0.0, 0.1, 1.0, 3.0, 10.0)
-    return Settings(dataset=dataset, hidden=3 + i, maxiter=maxiter + i % 3, seed=1000 + i,
+    return Settings(dataset=dataset, hidden_size=3 + i, maxiter=maxiter + i % 3, seed=1000 + i,
                     lambd=lambdas[i % len(lambdas)])
 
 
@@ -188,7 +188,7 @@ def run_session(session, rgba, predict=True):
 
     s, started = session.settings, time.perf_counter()
     at = AppTest.from_file(TRAIN_PAGE, default_timeout=300)
-    for name in ("dataset", "hidden", "lambd", "maxiter", "seed"):
+    for name in ("dataset", "hidden_size", "lambd", "maxiter", "seed"):
         at.session_state[f"train_{name}"] = getattr(s, name)
     at.run()
     at.button(key="train_go").click().run()

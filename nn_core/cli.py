@@ -36,7 +36,7 @@ def _parser():
     t.add_argument("--lambda", dest="lambd", type=float, default=1.0,
                    help="regularization strength lambda >= 0 (default: %(default)s)")
     t.add_argument("--maxiter", type=int, default=50, help="optimizer iterations (default: %(default)s)")
-    t.add_argument("--hidden", type=int, default=None,
+    t.add_argument("--hidden", dest="hidden_size", type=int, default=None,
                    help=f"hidden units, {HIDDEN_RANGE[0]} to {HIDDEN_RANGE[1]} (default: 25, or the "
                    "size of --w1's start weights)")
     t.add_argument("--method", default="L-BFGS-B", choices=METHODS, help="optimizer (default: %(default)s)")
@@ -78,7 +78,7 @@ def _train(args):
         if step.iteration % 10 == 0 or step.iteration == args.maxiter:
             print(f"  iteration {step.iteration:4d}  cost J = {step.cost:.4f}  ({step.seconds:.1f} s)")
 
-    result = train(split.train.X, split.train.y, hidden_size=args.hidden, lambd=args.lambd,
+    result = train(split.train.X, split.train.y, hidden_size=args.hidden_size, lambd=args.lambd,
                    maxiter=args.maxiter, seed=args.seed, init=init, method=args.method,
                    callback=progress, learning_rate=args.learning_rate)
     print(f"{result.message} ({result.seconds:.1f} s)")

@@ -19,7 +19,7 @@ st.write(
 
 run = state.active_run()
 net = run.network
-W1, W2, h = net.W1, net.W2, net.n_hidden
+W1, W2, h = net.W1, net.W2, net.hidden_size
 name = run.settings.dataset
 try:
     split = state.get_split(name)  # its parts carry image_shape: no copy of the whole data set

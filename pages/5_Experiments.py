@@ -139,8 +139,8 @@ with tabs[5]:
         hu, used = o.result, o.settings
         if len(hu.lambdas):
             panels = [(f"λ = {v:g}", w) for v, w in zip(hu.lambdas, hu.lambda_W1)]
-            charts.show(st, fx.weights_figure(panels, o.image_shape, title=f"{used.hidden} hidden units"),
-                            key="exp_hidden_lambda")
+            title = f"{used.hidden_size} hidden units"
+            charts.show(st, fx.weights_figure(panels, o.image_shape, title=title), key="exp_hidden_lambda")
         if len(hu.sizes):
             panels = [(f"{h} hidden units", w) for h, w in zip(hu.sizes, hu.size_W1)]
             charts.show(st, fx.weights_figure(panels, o.image_shape, title=f"λ = {used.lambd:g}"),

@@ -133,8 +133,8 @@ charts.show(f3, fi.outputs_vs_target(b.a3, b.y), key="inside_a3")
 f3.caption(f"The network says {int(np.argmax(b.a3))}; the cost of this one example is J = {b.J:.3f}.")
 
 st.subheader("Backward: delta3 → delta2 → the gradient")
-if net.n_hidden > 1:  # a slider needs two ends: a one-unit network has only unit 0 to follow
-    j = int(st.slider("Hidden unit j to follow", 0, net.n_hidden - 1,
+if net.hidden_size > 1:  # a slider needs two ends: a one-unit network has only unit 0 to follow
+    j = int(st.slider("Hidden unit j to follow", 0, net.hidden_size - 1,
                       int(np.argmax(np.abs(b.delta2))), key="inside_unit"))
 else:
     j = 0

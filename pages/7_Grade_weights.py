@@ -146,7 +146,7 @@ elif report.expected is None:
 net = graded.network
 
 # --- the grade ------------------------------------------------------------------------------
-st.subheader(f"The grade: {net.n_inputs}-{net.n_hidden}-10 on {name}")
+st.subheader(f"The grade: {net.n_inputs}-{net.hidden_size}-10 on {name}")
 train_Y = one_hot(split.train.y)
 data, reg1 = cost_terms(net.W1, net.W2, split.train.X, train_Y, 1.0)
 acc = {part: net.accuracy(getattr(split, part).X, getattr(split, part).y)
@@ -166,7 +166,7 @@ right.caption("Each hidden unit's row of W1 as an image (red excites, blue inhib
               "read the right way round, the units look like strokes and blobs where digits have ink.")
 
 try:
-    nn_core.check_hidden_size(net.n_hidden, "these weights")
+    nn_core.check_hidden_size(net.hidden_size, "these weights")
     beyond = None
 except nn_core.DataFormatError as error:
     beyond = str(error)
@@ -181,7 +181,7 @@ elif source != "active":
         if existing:
             state.set_active(existing[-1].id)
         else:
-            settings = Settings(dataset=name, hidden=net.n_hidden, lambd=1.0, maxiter=0,
+            settings = Settings(dataset=name, hidden_size=net.hidden_size, lambd=1.0, maxiter=0,
                                 init=init)
             result = nn_core.TrainResult(network=state.freeze(net.copy()),
                                          message="uploaded weights: not trained here")

@@ -50,8 +50,8 @@ def train_on_page(at, hidden=5, maxiter=3, dataset=None):
     if dataset is not None:
         at.selectbox(key="train_dataset").set_value(dataset).run()
     at.slider(key="train_maxiter").set_value(maxiter)
-    if not at.slider(key="train_hidden").disabled:
-        at.slider(key="train_hidden").set_value(hidden)
+    if not at.slider(key="train_hidden_size").disabled:
+        at.slider(key="train_hidden_size").set_value(hidden)
     at.run()
     if not at.button(key="train_go").disabled:
         at.button(key="train_go").click().run()
@@ -115,7 +115,7 @@ def test_graded_tutorial_weights_made_active():
     the default number of iterations instead of failing on 0."""
     at = grade_and_make_active(app(), *weights(25))
     run = active(at)
-    assert run.note == "uploaded weights" and run.settings.maxiter == 0 and run.network.n_hidden == 25
+    assert run.note == "uploaded weights" and run.settings.maxiter == 0 and run.network.hidden_size == 25
     render_every_page(at)
     at.switch_page("pages/5_Experiments.py").run()
     assert at.number_input(key="exp_maxiter").value == 50
@@ -126,7 +126,7 @@ def test_graded_tutorial_weights_made_active():
 @pytest.mark.parametrize("hidden", [LO, HI])
 def test_graded_weights_of_the_smallest_and_largest_size(hidden):
     at = grade_and_make_active(app(), *weights(hidden))
-    assert active(at).network.n_hidden == hidden
+    assert active(at).network.hidden_size == hidden
     render_every_page(at)
 
 
@@ -141,7 +141,7 @@ def test_graded_weights_beyond_the_range_are_not_made_active_and_no_page_breaks(
 @pytest.mark.parametrize("hidden", [LO, HI])
 def test_start_weights_of_the_smallest_and_largest_size(hidden):
     at = start_weights(app(), *weights(hidden))
-    assert active(at).network.n_hidden == hidden and active(at).settings.init.startswith("weights:")
+    assert active(at).network.hidden_size == hidden and active(at).settings.init.startswith("weights:")
     render_every_page(at)
 
 

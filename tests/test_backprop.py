@@ -81,7 +81,7 @@ def test_training_workspace_gives_the_same_numbers_on_every_call(digits, default
     X, y = digits
     net = default_networks[1]
     X32, Y = X.astype(np.float32), one_hot(y)
-    work = Workspace(len(X), net.n_hidden, np.float32)
+    work = Workspace(len(X), net.hidden_size, np.float32)
     first = cost_and_gradient_arrays(net.W1, net.W2, X32, Y, 1.0, work)
     other = Network.random(400, 25, seed=5)  # another call in between overwrites the scratch
     cost_and_gradient_arrays(other.W1, other.W2, X32, Y, 1.0, work)

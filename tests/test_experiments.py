@@ -14,7 +14,7 @@ from nn_core import DataFormatError, Network, train
 from nn_core import experiments as ex
 from nn_core.digits.datasets import load_dataset, split_dataset
 
-BASE = ex.Base(hidden=8, lambd=1.0, maxiter=15, seed=0)
+BASE = ex.Base(hidden_size=8, lambd=1.0, maxiter=15, seed=0)
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +23,7 @@ def split():
 
 
 def test_base_reads_the_training_knobs_of_any_settings():
-    settings = SimpleNamespace(dataset="x", hidden=7, lambd=0.5, maxiter=9, method="CG", seed=3,
+    settings = SimpleNamespace(dataset="x", hidden_size=7, lambd=0.5, maxiter=9, method="CG", seed=3,
                                learning_rate=2.0, init="random")
     assert ex.Base.of(settings) == ex.Base(7, 0.5, 9, "CG", 3, 2.0)
     assert ex.Base.of(settings).kwargs(lambd=3.0)["lambd"] == 3.0
@@ -113,12 +113,12 @@ def test_a_full_run_reports_done_equals_total(split):
 def test_a_bad_setting_raises_and_leaves_no_training_running(split):
     before = threading.active_count()
     with pytest.raises(DataFormatError):
-        ex.seed_spread(split, ex.Base(hidden=0), [0, 1, 2])
+        ex.seed_spread(split, ex.Base(hidden_size=0), [0, 1, 2])
     assert threading.active_count() == before
 
 
 def test_learning_curve_errors_and_diagnosis(split):
-    curve = ex.learning_curve(split, ex.Base(hidden=8, lambd=0.0, maxiter=40), sizes=[40, 160, 640])
+    curve = ex.learning_curve(split, ex.Base(hidden_size=8, lambd=0.0, maxiter=40), sizes=[40, 160, 640])
     assert curve.values.tolist() == [40, 160, 640]
     # Few examples are memorised: training error at m = 40 is at most the validation error.
     assert curve.train_accuracy[0] >= curve.validation_accuracy[0]
@@ -146,7 +146,7 @@ def test_diagnose_reads_the_learning_curve():
 def test_equal_start_keeps_hidden_units_identical_and_tiny_random_breaks_the_tie(split):
     n = split.train.X.shape[1]
     assert ex.unit_spread(ex.equal_start(n, 6).W1) == 0
-    sym = ex.symmetry(split, ex.Base(hidden=6, lambd=1.0, maxiter=20), epsilon=0.1)
+    sym = ex.symmetry(split, ex.Base(hidden_size=6, lambd=1.0, maxiter=20), epsilon=0.1)
     assert sym.names == ("all equal", "tiny random")
     equal, tiny = sym.W1
     # Equal units get equal gradients: they stay twins, up to rounding errors (training runs
@@ -160,7 +160,7 @@ def test_equal_start_keeps_hidden_units_identical_and_tiny_random_breaks_the_tie
 
 
 def test_optimizer_race_shares_the_start_and_the_budget(split):
-    base = ex.Base(hidden=8, lambd=1.0, maxiter=10)
+    base = ex.Base(hidden_size=8, lambd=1.0, maxiter=10)
     race = ex.optimizer_race(split, base)
     names = [lane.name for lane in race.lanes]
     assert names == ["L-BFGS-B", "CG", "TNC", "GD, rate 0.5", "GD, rate 4"]
@@ -180,7 +180,7 @@ def test_optimizer_race_shares_the_start_and_the_budget(split):
 
 
 def test_hidden_units_trains_a_shared_pair_once(split):
-    base = ex.Base(hidden=25, lambd=1.0, maxiter=5)
+    base = ex.Base(hidden_size=25, lambd=1.0, maxiter=5)
     totals = []
     hu = ex.hidden_units(split, base, progress=lambda d, t: totals.append(t))
     assert set(totals) == {5 * 5}  # (λ=1, 25 units) is in both rows: 5 trainings, not 6
@@ -199,7 +199,7 @@ def test_weight_stats_measure_size_and_speckle():
 
 
 def test_seed_spread_defaults_to_ten_seeds_from_the_base_seed(split):
-    spread = ex.seed_spread(split, ex.Base(hidden=4, maxiter=2, seed=7))
+    spread = ex.seed_spread(split, ex.Base(hidden_size=4, maxiter=2, seed=7))
     assert spread.values.tolist() == list(range(7, 17)) and spread.complete
     assert len(set(spread.final_cost)) > 1  # different starts, different ends
 
@@ -212,4 +212,4 @@ def test_a_split_without_validation_digits_is_refused_with_a_reason(split):
     few = split_dataset(as_dataset(split.train.X[first], split.train.y[first], (8, 8)), seed=0)
     assert len(few.validation) == 0
     with pytest.raises(DataFormatError, match="validation digits, found none.*10 training digits"):
-        ex.seed_spread(few, ex.Base(hidden=3, maxiter=2), [0, 1])
+        ex.seed_spread(few, ex.Base(hidden_size=3, maxiter=2), [0, 1])

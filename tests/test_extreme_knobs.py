@@ -145,9 +145,9 @@ def shown(at):
 
 @pytest.mark.parametrize("hidden, maxiter", [(1, 2), (HIDDEN_MAX, 1)])
 def test_page_trains_1_and_400_hidden_units(hidden, maxiter):
-    at = page(hidden=hidden, maxiter=maxiter, seed=11)
+    at = page(hidden_size=hidden, maxiter=maxiter, seed=11)
     run = train(at)
-    assert run.network.n_hidden == hidden and run.result.n_iterations == maxiter
+    assert run.network.hidden_size == hidden and run.result.n_iterations == maxiter
     assert at.session_state["active_run_id"] == run.id
     assert any(run.label in m.value for m in at.markdown)  # the page shows it as the active model
     assert f"maxiter = {maxiter}" in shown(at)["warning"]  # "more iterations may help"
@@ -155,27 +155,27 @@ def test_page_trains_1_and_400_hidden_units(hidden, maxiter):
 
 @pytest.mark.parametrize("lambd", [0.0, LAMBDA_MAX])
 def test_page_trains_with_lambda_0_and_100(lambd):
-    at = page(lambd=lambd, hidden=5, maxiter=3, seed=12)
+    at = page(lambd=lambd, hidden_size=5, maxiter=3, seed=12)
     run = train(at)
     assert run.settings.lambd == lambd and np.isfinite(run.result.final_cost)
     assert not shown(at)["error"]
 
 
 def test_page_maxiter_1_and_1000():
-    run = train(page(hidden=3, maxiter=1, seed=13))
+    run = train(page(hidden_size=3, maxiter=1, seed=13))
     assert run.result.n_iterations == 1
     # maxiter at its end, where it is cheap: 2 hidden units on the 8x8 digits, which L-BFGS-B
     # settles before the cap (1000 forced iterations are tested in nn_core above).
-    at = page(dataset="sklearn-8x8", hidden=2, maxiter=MAXITER_MAX, seed=13)
+    at = page(dataset="sklearn-8x8", hidden_size=2, maxiter=MAXITER_MAX, seed=13)
     run = train(at)
-    assert run.settings == Settings(dataset="sklearn-8x8", hidden=2, maxiter=1000, seed=13)
+    assert run.settings == Settings(dataset="sklearn-8x8", hidden_size=2, maxiter=1000, seed=13)
     assert 1 <= run.result.n_iterations <= MAXITER_MAX and not run.result.diverged
     assert (f"after {run.result.n_iterations} iterations" in shown(at)["success"]
             or "maxiter = 1000" in shown(at)["warning"])
 
 
 def test_page_says_a_diverging_run_blew_up_stops_it_and_keeps_the_previous_model():
-    at = page(hidden=5, maxiter=2, seed=14)
+    at = page(hidden_size=5, maxiter=2, seed=14)
     good = train(at)
     at.radio(key="train_method").set_value("GD").run()
     at.number_input(key="train_lr").set_value(LR_MAX)
@@ -207,7 +207,7 @@ def extreme_runs(small):
     for hidden in (1, HIDDEN_MAX):
         result = nn_core.train(X, y, hidden_size=hidden, maxiter=2, seed=5)
         state.freeze(result.network)
-        runs[hidden] = state.make_run(Settings(hidden=hidden, maxiter=2, seed=5), result)
+        runs[hidden] = state.make_run(Settings(hidden_size=hidden, maxiter=2, seed=5), result)
     return runs
 
 

@@ -39,7 +39,7 @@ def test_train_refuses_start_weights_outside_the_range(few):
         nn_core.train(few.X, few.y, init=start, maxiter=1)
     for hidden in (LO, HI):  # both ends are trained
         net = nn_core.train(few.X, few.y, init=nn_core.Network.random(400, hidden), maxiter=1).network
-        assert net.n_hidden == hidden
+        assert net.hidden_size == hidden
 
 
 def test_the_cli_refuses_a_hidden_size_or_start_weights_outside_the_range(few, tmp_path, capsys):
@@ -65,11 +65,12 @@ def train_page(query=None):
 
 def test_the_slider_spans_the_range_and_a_link_beyond_it_is_clamped_with_a_message():
     at = train_page()
-    assert (at.slider(key="train_hidden").min, at.slider(key="train_hidden").max) == (LO, HI)
-    at = train_page({"hidden": "2000"})
+    assert (at.slider(key="train_hidden_size").min, at.slider(key="train_hidden_size").max) == (LO, HI)
+    at = train_page({"hidden_size": "2000"})
     assert not at.exception
-    assert at.slider(key="train_hidden").value == HI and at.query_params["hidden"] == str(HI)
-    assert any(f"hidden=2000 in the link: expected {LO} to {HI}, found 2000" in w.value for w in at.warning)
+    assert at.slider(key="train_hidden_size").value == HI and at.query_params["hidden_size"] == str(HI)
+    said = f"hidden_size=2000 in the link: expected {LO} to {HI}, found 2000"
+    assert any(said in w.value for w in at.warning)
 
 
 def test_start_weights_with_more_hidden_units_are_refused_and_nothing_is_trained():
@@ -82,7 +83,7 @@ def test_start_weights_with_more_hidden_units_are_refused_and_nothing_is_trained
     assert not at.exception
     assert any("W1.in" in e.value and f"{EXPECTED}, found 2000" in e.value for e in at.error)
     assert at.button(key="train_go").disabled
-    assert at.slider(key="train_hidden").value <= HI
+    assert at.slider(key="train_hidden_size").value <= HI
     assert "runs" not in at.session_state or not at.session_state["runs"]
 
 
@@ -104,4 +105,4 @@ def test_graded_weights_outside_the_range_are_graded_but_cannot_become_active():
     assert not [b for b in at.button if b.key == "grade_activate"]
     at = grade(HI)  # the largest size in the range can
     at.button(key="grade_activate").click().run()
-    assert at.session_state["runs"][-1].network.n_hidden == HI
+    assert at.session_state["runs"][-1].network.hidden_size == HI

@@ -82,7 +82,7 @@ def test_the_corpus_has_over_200_cases_for_every_target():
     # The valid files the cases start from are read without complaint.
     ds = seed_files.read_seed_data(GOOD["X.in"], GOOD["y.in"])
     net = seed_files.read_seed_weights(GOOD["W1.in"], GOOD["W2.in"], n_inputs=ds.n_inputs)
-    assert len(ds) == malformed.M and net.n_hidden == malformed.H
+    assert len(ds) == malformed.M and net.hidden_size == malformed.H
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
@@ -159,7 +159,7 @@ def user_run():
     split = state.get_split("mnist-20x20")
     result = nn_core.train(split.train.X[:300], split.train.y[:300], hidden_size=5, maxiter=3)
     state.freeze(result.network)
-    return state.make_run(Settings(hidden=5, maxiter=3), result, note="the user's own run")
+    return state.make_run(Settings(hidden_size=5, maxiter=3), result, note="the user's own run")
 
 
 def with_user_work(at, run):
@@ -225,7 +225,7 @@ TRAIN_SAMPLE = ["W1.in/header-row", "W1.in/fits-28x28-not-20x20", "W2.in/nine-ro
 def test_train_page_refuses_bad_start_weights_and_keeps_the_trained_run():
     at = AppTest.from_file(str(ROOT / "pages/2_Train.py"), default_timeout=120).run()
     at.slider(key="train_maxiter").set_value(3)
-    at.slider(key="train_hidden").set_value(5)
+    at.slider(key="train_hidden_size").set_value(5)
     at.run().button(key="train_go").click().run()  # the user's own work: one short run
     wait_for_jobs(at.session_state)
     at.run()

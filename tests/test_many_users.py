@@ -46,7 +46,7 @@ def no_exception(at):
 def test_pages_that_draw_and_train_never_change_the_shared_default_model(default_before):
     # Train: a run of its own (it starts from random weights, never from the shared model).
     at = AppTest.from_file(str(PAGES / "2_Train.py"), default_timeout=120)
-    at.session_state["train_hidden"], at.session_state["train_maxiter"] = 4, 2
+    at.session_state["train_hidden_size"], at.session_state["train_maxiter"] = 4, 2
     no_exception(at.run().button(key="train_go").click().run())
     wait_for_jobs(at.session_state)
     no_exception(at.run())
@@ -81,14 +81,14 @@ def test_the_trained_model_cache_is_bounded():
     assert info.max_entries == 64 and 0 < info.ttl <= 24 * 3600
     # Fill it beyond its bound with tiny models (1 hidden unit, 1 iteration, 8x8 digits).
     for seed in range(info.max_entries + 8):
-        state.cached_train(Settings(dataset="sklearn-8x8", hidden=1, maxiter=1, seed=5000 + seed))
+        state.cached_train(Settings(dataset="sklearn-8x8", hidden_size=1, maxiter=1, seed=5000 + seed))
     from streamlit.runtime.caching.cache_resource_api import _resource_caches
 
     caches = [c for by_key in _resource_caches._function_caches.values()
               for key, c in by_key.items() if key == state.cached_train._function_key]
     assert caches and all(len(c._mem_cache) <= info.max_entries for c in caches)
     # The newest is still there (an instant hit), the oldest was dropped.
-    newest = Settings(dataset="sklearn-8x8", hidden=1, maxiter=1, seed=5000 + info.max_entries + 7)
+    newest = Settings(dataset="sklearn-8x8", hidden_size=1, maxiter=1, seed=5000 + info.max_entries + 7)
     assert state.cached_train(newest) is state.cached_train(newest)
 
 
@@ -133,7 +133,7 @@ def app(page="pages/2_Train.py"):
 
 
 def train_on_page(at, hidden, maxiter=2):
-    at.slider(key="train_hidden").set_value(hidden)
+    at.slider(key="train_hidden_size").set_value(hidden)
     at.slider(key="train_maxiter").set_value(maxiter)
     no_exception(at.run().button(key="train_go").click().run())
     wait_for_jobs(at.session_state)
@@ -145,7 +145,7 @@ def test_runs_and_knobs_survive_page_switches_and_reruns():
     at = no_exception(app().run())
     first, second = train_on_page(at, 4), train_on_page(at, 6, maxiter=3)
     runs = list(at.session_state["runs"])
-    assert [r.settings.hidden for r in runs] == [4, 6] and at.session_state["active_run_id"] == second.id
+    assert [r.settings.hidden_size for r in runs] == [4, 6] and at.session_state["active_run_id"] == second.id
     for page in ("pages/4_Draw_and_predict.py", "pages/3_Hidden_units.py", "app.py"):
         no_exception(at.switch_page(page).run())
         assert at.session_state["runs"] == runs and at.session_state["active_run_id"] == second.id
@@ -155,7 +155,7 @@ def test_runs_and_knobs_survive_page_switches_and_reruns():
     for _ in range(3):
         no_exception(at.run())  # reruns
     assert at.session_state["runs"] == runs and runs[0] is first
-    assert at.slider(key="train_hidden").value == 6 and at.slider(key="train_maxiter").value == 3
+    assert at.slider(key="train_hidden_size").value == 6 and at.slider(key="train_maxiter").value == 3
     assert any(second.label in m.value for m in at.markdown)  # still the active model
     assert list(at.dataframe[0].value["run"]) == [0, first.id, second.id]  # the history table
 
@@ -166,7 +166,7 @@ def test_a_run_goes_on_when_the_user_leaves_the_train_page_and_lands_in_the_hist
     at = no_exception(app().run())
     earlier = train_on_page(at, 4)
     at.session_state["train_dataset"] = "sklearn-8x8"
-    at.slider(key="train_hidden").set_value(5)
+    at.slider(key="train_hidden_size").set_value(5)
     at.slider(key="train_maxiter").set_value(60)
     at.number_input(key="train_seed").set_value(4323)  # settings no other test trains (no cache hit)
     no_exception(at.run().button(key="train_go").click().run())
@@ -178,7 +178,7 @@ def test_a_run_goes_on_when_the_user_leaves_the_train_page_and_lands_in_the_hist
     no_exception(at.run())
     new = at.session_state["runs"][-1]
     assert [r.id for r in at.session_state["runs"]] == [earlier.id, new.id]
-    assert not new.result.stopped and new.settings.hidden == 5 and new.result.n_iterations > 3
+    assert not new.result.stopped and new.settings.hidden_size == 5 and new.result.n_iterations > 3
     assert at.session_state["active_run_id"] == new.id  # the model the user asked for, on every page
     assert any(f"#{new.id} ·" in c.value for c in at.caption if "Active model" in c.value)
     # Back on Train: its verdict is shown once.

@@ -227,7 +227,7 @@ def test_the_active_models_input_size_decides_the_image(dataset, n_inputs, shape
 
     train = split_dataset(load_dataset(dataset), seed=0).train
     result = nn_core.train(train.X, train.y, hidden_size=10, maxiter=5)
-    run = Run(77, Settings(dataset=dataset, hidden=10, maxiter=5), result,
+    run = Run(77, Settings(dataset=dataset, hidden_size=10, maxiter=5), result,
               {"train": 0.0, "validation": 0.0, "test": 0.0})
     at = AppTest.from_file(PAGE, default_timeout=60)
     at.session_state["runs"] = [run]
@@ -249,7 +249,7 @@ def test_a_model_of_a_few_uploaded_digits_has_no_test_digit_and_still_reads():
     few = as_dataset(rng.uniform(0, 1, (10, 400)), np.arange(10), (20, 20))  # too few for a test split
     assert len(split_dataset(few, seed=0).test) == 0
     result = nn_core.train(few.X, few.y, hidden_size=5, maxiter=3)
-    run = Run(78, Settings(dataset=few.name, hidden=5, maxiter=3), result,
+    run = Run(78, Settings(dataset=few.name, hidden_size=5, maxiter=3), result,
               {"train": 0.0, "validation": None, "test": None})
     at = AppTest.from_file(PAGE, default_timeout=60)
     at.session_state["user_data"] = few

@@ -44,7 +44,7 @@ def small_run(run_id=77):
     """A model of this session, other than the default, trained for 2 iterations on 200 digits."""
     ds = load_dataset("mnist-20x20").subset(np.arange(200))
     result = nn_core.train(ds.X, ds.y, hidden_size=4, maxiter=2, seed=1)
-    return Run(run_id, Settings(hidden=4, maxiter=2), result, {"train": 0.1, "validation": 0.1,
+    return Run(run_id, Settings(hidden_size=4, maxiter=2), result, {"train": 0.1, "validation": 0.1,
                                                                 "test": 0.1})
 
 

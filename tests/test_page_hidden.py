@@ -38,7 +38,7 @@ def make_run(network, settings, run_id=5):
 def small_8x8_run():
     """A 64-7-10 model trained briefly on scikit-learn's 8x8 digits."""
     split = split_dataset(load_dataset("sklearn-8x8"), seed=0)
-    settings = Settings(dataset="sklearn-8x8", hidden=7, maxiter=15)
+    settings = Settings(dataset="sklearn-8x8", hidden_size=7, maxiter=15)
     result = nn_core.train(split.train.X, split.train.y, hidden_size=7, maxiter=15, seed=0)
     return Run(3, settings, result, {"train": 0.0, "validation": 0.0, "test": 0.0})
 
@@ -47,7 +47,7 @@ def test_fresh_session_shows_one_weight_image_per_hidden_unit_of_the_default_mod
     at = page()
     assert not at.exception
     assert at.title[0].value.startswith("Hidden units")
-    assert grid_units(at) == list(range(DEFAULT.hidden))
+    assert grid_units(at) == list(range(DEFAULT.hidden_size))
     heat = figure(at, "hidden_grid")["data"][0]
     owner = array(heat["customdata"])
     assert (owner == 0).sum() == 20 * 20  # each unit's image has one weight per 20x20 pixel
@@ -100,7 +100,7 @@ def test_selecting_a_unit_changes_the_detail_charts(small_8x8_run):
 
 
 def test_many_hidden_units_are_shown_a_page_at_a_time():
-    settings = Settings(dataset="sklearn-8x8", hidden=150)
+    settings = Settings(dataset="sklearn-8x8", hidden_size=150)
     at = page(make_run(nn_core.Network.random(64, 150, seed=0), settings))
     assert not at.exception
     assert grid_units(at) == list(range(100))
@@ -111,7 +111,7 @@ def test_many_hidden_units_are_shown_a_page_at_a_time():
 
 
 def test_a_model_whose_data_set_is_gone_still_shows_its_weights():
-    settings = Settings(dataset="your X.in / y.in · 10 digits · abcdef", hidden=3)
+    settings = Settings(dataset="your X.in / y.in · 10 digits · abcdef", hidden_size=3)
     at = page(make_run(nn_core.Network.random(16, 3, seed=0), settings))
     assert not at.exception
     assert grid_units(at) == [0, 1, 2]

@@ -13,7 +13,7 @@ from ui import state
 from ui.settings import Settings
 
 PAGE = str(ROOT / "pages/6_Inside_the_network.py")
-SETTINGS = Settings(dataset="sklearn-8x8", hidden=12, lambd=2.0, maxiter=30)
+SETTINGS = Settings(dataset="sklearn-8x8", hidden_size=12, lambd=2.0, maxiter=30)
 
 
 @pytest.fixture(scope="module")

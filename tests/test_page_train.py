@@ -27,7 +27,7 @@ def fresh(query=None):
 
 def tiny(at, maxiter=3, hidden=5):
     at.slider(key="train_maxiter").set_value(maxiter)
-    at.slider(key="train_hidden").set_value(hidden)
+    at.slider(key="train_hidden_size").set_value(hidden)
     return at.run()
 
 
@@ -65,7 +65,7 @@ def test_fresh_session_shows_the_default_model_and_the_knobs():
     assert "25 hidden" in active_label(at)
     assert {m.label for m in at.metric} == {"train accuracy", "validation accuracy", "test accuracy"}
     assert float(metric(at, "validation accuracy").rstrip("%")) > 85  # the default model reads
-    assert at.slider(key="train_maxiter").value == 50 and at.slider(key="train_hidden").value == 25
+    assert at.slider(key="train_maxiter").value == 50 and at.slider(key="train_hidden_size").value == 25
     assert at.query_params == {}  # the defaults need no URL parameters
     assert "Experiment to try" in at.info[-1].value
 
@@ -76,9 +76,9 @@ def test_knobs_change_the_settings_and_the_url():
     at.radio(key="train_method").set_value("GD").run()
     at.number_input(key="train_lr").set_value(2.5).run()
     assert not at.exception
-    assert at.session_state["train_settings"] == Settings(hidden=12, maxiter=7, lambd=0.03,
+    assert at.session_state["train_settings"] == Settings(hidden_size=12, maxiter=7, lambd=0.03,
                                                           method="GD", learning_rate=2.5)
-    assert at.query_params == {"hidden": "12", "maxiter": "7", "lambd": "0.03", "method": "GD",
+    assert at.query_params == {"hidden_size": "12", "maxiter": "7", "lambd": "0.03", "method": "GD",
                                "learning_rate": "2.5"}
     link = at.code[0].value  # the link to copy (AppTest has no page address, only the query)
     assert dict(parse_qsl(link.split("?", 1)[1])) == at.query_params
@@ -88,10 +88,10 @@ def test_knobs_change_the_settings_and_the_url():
 
 
 def test_query_parameters_initialise_the_widgets():
-    at = fresh({"hidden": "40", "lambd": "0.5", "maxiter": "120", "method": "GD",
+    at = fresh({"hidden_size": "40", "lambd": "0.5", "maxiter": "120", "method": "GD",
                 "learning_rate": "0.2", "seed": "7", "dataset": "sklearn-8x8"})
     assert not at.exception
-    assert at.slider(key="train_hidden").value == 40
+    assert at.slider(key="train_hidden_size").value == 40
     assert at.slider(key="train_maxiter").value == 120
     assert at.select_slider(key="train_lambd").value == 0.5  # not on the scale: added to it
     assert at.radio(key="train_method").value == "GD"
@@ -99,9 +99,9 @@ def test_query_parameters_initialise_the_widgets():
     assert at.number_input(key="train_seed").value == 7
     assert at.selectbox(key="train_dataset").value == "sklearn-8x8"
     # A hand-edited link is clamped to the knobs' ranges instead of crashing the page.
-    at = fresh({"hidden": "100000", "maxiter": "-3", "lambd": "banana"})
+    at = fresh({"hidden_size": "100000", "maxiter": "-3", "lambd": "banana"})
     assert not at.exception
-    assert at.slider(key="train_hidden").value == 400 and at.slider(key="train_maxiter").value == 1
+    assert at.slider(key="train_hidden_size").value == 400 and at.slider(key="train_maxiter").value == 1
     assert at.select_slider(key="train_lambd").value == 1.0
 
 
@@ -112,7 +112,7 @@ def test_short_training_adds_an_active_run_and_the_same_settings_hit_the_cache(d
     assert not at.exception
     runs = at.session_state["runs"]
     assert len(runs) == 1 and at.session_state["active_run_id"] == runs[0].id
-    assert runs[0].settings == Settings(hidden=5, maxiter=3)
+    assert runs[0].settings == Settings(hidden_size=5, maxiter=3)
     assert runs[0].result.n_iterations == 3
     assert "5 hidden" in active_label(at)
     assert metric(at, "train accuracy") == f"{runs[0].accuracy['train']:.1%}" != before
@@ -148,7 +148,7 @@ def test_gd_with_a_huge_learning_rate_explains_and_keeps_the_active_model():
 
 
 def test_stop_keeps_the_partial_run_and_makes_it_active():
-    at = fresh({"dataset": "sklearn-8x8", "hidden": "5", "maxiter": "1000", "seed": "4321"})
+    at = fresh({"dataset": "sklearn-8x8", "hidden_size": "5", "maxiter": "1000", "seed": "4321"})
     at.button(key="train_go").click().run()
     job = at.session_state[training_ui.JOB]
     assert job.running and at.button(key="train_go").disabled  # one training at a time
@@ -169,15 +169,15 @@ def test_stop_keeps_the_partial_run_and_makes_it_active():
 
 
 def test_a_click_elsewhere_does_not_cancel_training():
-    at = fresh({"dataset": "sklearn-8x8", "hidden": "5", "maxiter": "40", "seed": "4322"})
+    at = fresh({"dataset": "sklearn-8x8", "hidden_size": "5", "maxiter": "40", "seed": "4322"})
     at.button(key="train_go").click().run()
     job = at.session_state[training_ui.JOB]
-    at.slider(key="train_hidden").set_value(9).run()  # another widget, while it trains
+    at.slider(key="train_hidden_size").set_value(9).run()  # another widget, while it trains
     assert not job.stop_requested
     wait_for_jobs(at.session_state)
     at.run()
     run = at.session_state["runs"][-1]
-    assert not run.result.stopped and run.settings.hidden == 5 and run.result.n_iterations > 3
+    assert not run.result.stopped and run.settings.hidden_size == 5 and run.result.n_iterations > 3
 
 
 def test_uploaded_start_weights_fix_the_hidden_size_and_bad_ones_are_refused():
@@ -189,12 +189,12 @@ def test_uploaded_start_weights_fix_the_hidden_size_and_bad_ones_are_refused():
     at.file_uploader(key="train_w1").upload("W1.in", w1)
     at.file_uploader(key="train_w2").upload("W2.in", w2)
     at.run()
-    assert at.slider(key="train_hidden").disabled and at.slider(key="train_hidden").value == 7
+    assert at.slider(key="train_hidden_size").disabled and at.slider(key="train_hidden_size").value == 7
     assert any("7 hidden units" in c.value for c in at.caption)
     train(at)
     assert not at.exception
     run = at.session_state["runs"][-1]
-    assert run.network.n_hidden == 7 and run.settings.hidden == 7
+    assert run.network.hidden_size == 7 and run.settings.hidden_size == 7
     assert run.settings.init.startswith("weights:") and len(run.settings.init) == len("weights:") + 40
     # Weights made for 28x28 digits do not fit the 20x20 ones: expected vs found, no training.
     w1, w2 = seed_weights_bytes(Network.random(784, 7, seed=5))
@@ -224,7 +224,7 @@ def test_runs_and_knobs_survive_a_page_switch():
     assert "train_maxiter" not in at.session_state  # Streamlit forgets widgets of other pages
     at.switch_page("pages/2_Train.py").run()
     assert not at.exception
-    assert at.slider(key="train_maxiter").value == 4 and at.slider(key="train_hidden").value == 6
+    assert at.slider(key="train_maxiter").value == 4 and at.slider(key="train_hidden_size").value == 6
     assert at.session_state["active_run_id"] == run_id and len(at.session_state["runs"]) == 1
     assert "6 hidden" in active_label(at)
 
@@ -236,11 +236,11 @@ def test_start_weights_from_the_data_folder(tmp_path, monkeypatch):
     monkeypatch.setattr(state, "DATA_DIR", tmp_path)
     at = tiny(fresh(), maxiter=2)
     at.radio(key="train_start").set_value("data").run()
-    assert at.slider(key="train_hidden").disabled
+    assert at.slider(key="train_hidden_size").disabled
     train(at)
     assert not at.exception
     run = at.session_state["runs"][-1]
-    assert run.network.n_hidden == 9 and run.settings.init.startswith("weights:")
+    assert run.network.hidden_size == 9 and run.settings.init.startswith("weights:")
 
 
 def test_a_few_uploaded_digits_train_and_every_page_shows_what_it_can():

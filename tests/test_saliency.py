@@ -88,5 +88,5 @@ def test_contributions_add_up_to_the_score():
     z3 = net.forward(x).z3[0]
     for d in (0, 6):
         terms = contributions(net, x, d)
-        assert terms.shape == (net.n_hidden,)
+        assert terms.shape == (net.hidden_size,)
         assert np.isclose(terms.sum() + net.W2[d, 0], z3[d])

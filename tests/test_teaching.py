@@ -88,7 +88,7 @@ def test_one_example_layers_and_errors():
     np.testing.assert_array_equal(b.y, np.eye(10)[7])
     np.testing.assert_allclose(b.delta3, act.a3[0] - np.eye(10)[7])
     # Hidden unit j's gradient (no bias, no lambda) is delta2_j times the image.
-    for j in range(net.n_hidden):
+    for j in range(net.hidden_size):
         np.testing.assert_allclose(b.unit_gradient(j), b.delta2[j] * X[2])
 
 

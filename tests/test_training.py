@@ -129,6 +129,6 @@ def test_a_hidden_size_that_contradicts_the_start_weights_is_refused(split):
     with pytest.raises(DataFormatError, match="hidden_size=25 contradicts the start weights.*7 rows"):
         train(part.X, part.y, hidden_size=25, init=start, maxiter=1)
     # Given once, either way, it trains: the start weights' size, or the asked size from random.
-    assert train(part.X, part.y, init=start, maxiter=1).network.n_hidden == 7
-    assert train(part.X, part.y, hidden_size=7, init=start, maxiter=1).network.n_hidden == 7
-    assert train(part.X, part.y, maxiter=1).network.n_hidden == 25
+    assert train(part.X, part.y, init=start, maxiter=1).network.hidden_size == 7
+    assert train(part.X, part.y, hidden_size=7, init=start, maxiter=1).network.hidden_size == 7
+    assert train(part.X, part.y, maxiter=1).network.hidden_size == 25

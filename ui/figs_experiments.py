@@ -45,7 +45,7 @@ def settings_ui(active, names):
     dataset = c[0].selectbox("data set", names, key="exp_dataset",
                              index=names.index(active.dataset) if active.dataset in names else 0)
     hidden = c[1].number_input("hidden units", *HIDDEN_RANGE, key="exp_hidden",
-                               value=_within(active.hidden, *HIDDEN_RANGE, DEFAULT.hidden))
+                               value=_within(active.hidden_size, *HIDDEN_RANGE, DEFAULT.hidden_size))
     lambd = c[2].number_input("λ", 0.0, LAMBDA_MAX, value=_within(float(active.lambd), 0.0, LAMBDA_MAX,
                                                                   DEFAULT.lambd),
                               step=0.1, format="%g", key="exp_lambd")
@@ -56,7 +56,7 @@ def settings_ui(active, names):
     if not 1 <= active.maxiter <= MAXITER_MAX:
         st.caption(f"The active model was not trained here ({active.maxiter} iterations on this "
                    f"dashboard), so maxiter starts at {DEFAULT.maxiter}.")
-    return replace(active, dataset=dataset, hidden=int(hidden), lambd=float(lambd),
+    return replace(active, dataset=dataset, hidden_size=int(hidden), lambd=float(lambd),
                    maxiter=int(maxiter), seed=int(seed), init="random")
 
 

@@ -22,9 +22,9 @@ def image_shape_for(n_inputs, dataset_shape=None):
     return (side, side) if side * side == n_inputs else (1, n_inputs)
 
 
-def pages(n_hidden, size=PAGE_SIZE):
+def pages(hidden_size, size=PAGE_SIZE):
     """[(first, last+1), ...] ranges of units shown per grid page."""
-    return [(s, min(s + size, n_hidden)) for s in range(0, n_hidden, size)]
+    return [(s, min(s + size, hidden_size)) for s in range(0, hidden_size, size)]
 
 
 def weight_mosaic(W1, image_shape, units, limit, selected=None):

@@ -6,10 +6,10 @@ import plotly.graph_objects as go
 from .charts import DIVERGING
 
 
-def weight_names(n_inputs, n_hidden):
+def weight_names(n_inputs, hidden_size):
     """'W1[j, i]' / 'W2[d, j]' for every weight, in the flat order gradient_check uses."""
-    w1 = [f"W1[{j}, {i}]" for j in range(n_hidden) for i in range(n_inputs + 1)]
-    w2 = [f"W2[{d}, {j}]" for d in range(10) for j in range(n_hidden + 1)]
+    w1 = [f"W1[{j}, {i}]" for j in range(hidden_size) for i in range(n_inputs + 1)]
+    w2 = [f"W2[{d}, {j}]" for d in range(10) for j in range(hidden_size + 1)]
     return w1 + w2
 
 

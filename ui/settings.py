@@ -1,6 +1,6 @@
 """Training settings: one frozen record, its limits, and its mirror in the URL.
 
-A link such as ?lambd=3&hidden=50&maxiter=100 reproduces an experiment, as in
+A link such as ?lambd=3&hidden_size=50&maxiter=100 reproduces an experiment, as in
 TensorFlow Playground. Values from the URL are clamped to the knobs' ranges, so
 a hand-edited link can never crash a page, and query_problems says what was changed.
 The hidden-size range is nn_core's HIDDEN_RANGE: the one every entry enforces.
@@ -18,7 +18,7 @@ LR_MAX = 100.0
 
 @dataclass(frozen=True)
 class Settings(experiments.Base):
-    """nn_core's training knobs (experiments.Base: hidden, lambd, maxiter, method, seed,
+    """nn_core's training knobs (experiments.Base: hidden_size, lambd, maxiter, method, seed,
     learning_rate) plus what a dashboard run also needs: its data set and where it started."""
 
     dataset: str = "mnist-20x20"
@@ -31,7 +31,7 @@ class Settings(experiments.Base):
         """
         done = self.maxiter if iterations is None else iterations
         it = f"{done} it" if done == self.maxiter else f"{done} of {self.maxiter} it"
-        text = f"{self.dataset} · {self.hidden} hidden · λ={self.lambd:g} · {it} · {self.method}"
+        text = f"{self.dataset} · {self.hidden_size} hidden · λ={self.lambd:g} · {it} · {self.method}"
         if self.method == "GD":
             text += f" (lr={self.learning_rate:g})"
         start = {"random": "", "my-digits": " · with my digits"}.get(self.init, " · from your weights")
@@ -52,7 +52,7 @@ def _clamp(value, lo, hi, cast):
 
 
 RANGES = {  # the URL's numeric knobs: (lowest, highest, type)
-    "hidden": (*HIDDEN_RANGE, int),
+    "hidden_size": (*HIDDEN_RANGE, int),
     "lambd": (0.0, LAMBDA_MAX, float),
     "maxiter": (1, MAXITER_MAX, int),
     "seed": (0, SEED_MAX, int),

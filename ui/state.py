@@ -90,7 +90,7 @@ class TrainingInterrupted(Exception):
 def _train(settings, init, on_step):
     split = get_split(settings.dataset)
     result = nn_core.train(
-        split.train.X, split.train.y, hidden_size=settings.hidden, lambd=settings.lambd,
+        split.train.X, split.train.y, hidden_size=settings.hidden_size, lambd=settings.lambd,
         maxiter=settings.maxiter, seed=settings.seed, init=init, method=settings.method,
         learning_rate=settings.learning_rate, callback=on_step,
     )

@@ -35,7 +35,7 @@ from .settings import (
 from .text import literal
 
 LAMBDAS = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
-KEYS = {"dataset": "train_dataset", "hidden": "train_hidden", "lambd": "train_lambd",
+KEYS = {"dataset": "train_dataset", "hidden_size": "train_hidden_size", "lambd": "train_lambd",
         "maxiter": "train_maxiter", "method": "train_method", "seed": "train_seed",
         "learning_rate": "train_lr"}
 
@@ -73,14 +73,14 @@ def settings_ui(start):
     start: (network or None, init) from start_weights_ui; its weights fix the hidden size.
     """
     saved = _remembered()
-    fixed_hidden = start[0].n_hidden if start[0] is not None else None
+    fixed_hidden = start[0].hidden_size if start[0] is not None else None
     c1, c2 = st.columns(2)
     lam_key = KEYS["lambd"]
     options = sorted(set(LAMBDAS) | {float(st.session_state[lam_key])})
     if fixed_hidden is not None:  # show the size that will be used (start_weights_ui checked it)
-        st.session_state[KEYS["hidden"]] = fixed_hidden
+        st.session_state[KEYS["hidden_size"]] = fixed_hidden
     with c1:
-        hidden = st.slider("hidden units", *nn_core.HIDDEN_RANGE, key=KEYS["hidden"],
+        hidden = st.slider("hidden units", *nn_core.HIDDEN_RANGE, key=KEYS["hidden_size"],
                            disabled=fixed_hidden is not None,
                            help="How many features the wizard may invent (the tutorial: 25).")
         if fixed_hidden is not None:
@@ -101,7 +101,7 @@ def settings_ui(start):
                                  help="Step size: W ← W − learning rate × gradient.")
         seed = st.number_input("seed (random start)", 0, SEED_MAX, key=KEYS["seed"], step=1,
                                disabled=start[0] is not None)
-    settings = replace(saved, dataset=st.session_state[KEYS["dataset"]], hidden=int(hidden),
+    settings = replace(saved, dataset=st.session_state[KEYS["dataset"]], hidden_size=int(hidden),
                        lambd=float(lambd), maxiter=int(maxiter), method=method,
                        learning_rate=float(lr), seed=int(seed), init=start[1])
     if method != "GD":  # keep the last GD learning rate for when GD is picked again
@@ -161,12 +161,12 @@ def start_weights_ui(n_inputs):
         w1, w2 = (state.DATA_DIR / "W1.in").read_bytes(), (state.DATA_DIR / "W2.in").read_bytes()
     try:
         net = _parse_weights(w1, w2, n_inputs)
-        nn_core.check_hidden_size(net.n_hidden, "W1.in (one row per hidden unit)")
+        nn_core.check_hidden_size(net.hidden_size, "W1.in (one row per hidden unit)")
     except nn_core.DataFormatError as error:
         st.error(f"These start weights do not fit: {literal(error)}")
         return None, None
     init = state.weights_init(net)
-    st.caption(f"Start weights: {net.n_inputs}-{net.n_hidden}-10 (sha1 {init[8:18]}…).")
+    st.caption(f"Start weights: {net.n_inputs}-{net.hidden_size}-10 (sha1 {init[8:18]}…).")
     return net, init
 
 

@@ -89,7 +89,7 @@ def retrain(network, X, y, X_mine, y_mine, repeat=10, maxiter=30, lambd=1.0,
     if not isinstance(network, Network):
         raise DataFormatError(f"network must be an nn_core.Network, found {type(network).__name__}")
     X_aug, y_aug = augment(X, y, X_mine, y_mine, repeat)
-    result = train(X_aug, y_aug, hidden_size=network.n_hidden, lambd=lambd, maxiter=maxiter,
+    result = train(X_aug, y_aug, hidden_size=network.hidden_size, lambd=lambd, maxiter=maxiter,
                    init=network.copy(), method="L-BFGS-B", callback=callback)
 
     def scores(net):

@@ -214,7 +214,7 @@ def _verdict(candidates, promised, expected, image_shape):
         return LayoutReport(candidates, promised, "as expected", (
             f"As expected: the weights are laid out as their format promises "
             f"({promised.reading.describe()}), and read {promised.accuracy:.1%} of the sample correctly."))
-    fixes = _fixes(best.reading, expected, image_shape, best.network.n_inputs, best.network.n_hidden)
+    fixes = _fixes(best.reading, expected, image_shape, best.network.n_inputs, best.network.hidden_size)
     lost = f" instead of {promised.accuracy:.1%} as promised" if promised is not None else ""
     return LayoutReport(candidates, promised, "mistake", (
         f"The weights fit the data best as: {best.reading.describe()} "

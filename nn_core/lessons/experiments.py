@@ -40,7 +40,7 @@ GD_RATES = (0.5, 4.0)  # too timid and too bold: gradient descent's two ways to 
 class Base:
     """The training knobs every experiment starts from (the dashboard's Settings extend it)."""
 
-    hidden: int = 25
+    hidden_size: int = 25
     lambd: float = 1.0
     maxiter: int = 50
     method: str = "L-BFGS-B"
@@ -53,7 +53,7 @@ class Base:
 
     def kwargs(self, **changes):
         """nn_core.train's keyword arguments, with some changed."""
-        out = dict(hidden_size=self.hidden, lambd=self.lambd, maxiter=self.maxiter,
+        out = dict(hidden_size=self.hidden_size, lambd=self.lambd, maxiter=self.maxiter,
                    method=self.method, seed=self.seed, learning_rate=self.learning_rate)
         out.update(changes)
         return out
@@ -98,7 +98,7 @@ def optimizer_race(split, base, lanes=None, budget=None, progress=None, workers=
     evaluations (each one a pass over all training examples); default 2 x maxiter."""
     lanes = race_lanes() if lanes is None else lanes
     budget = int(budget or 2 * base.maxiter)
-    start = Network.random(split.train.X.shape[1], base.hidden, seed=base.seed)
+    start = Network.random(split.train.X.shape[1], base.hidden_size, seed=base.seed)
     jobs = [Job(base.kwargs(method=method, learning_rate=rate, init=start, maxiter=budget),
                 max_evals=budget) for _, method, rate in lanes]
     trained = run_on(split, jobs, progress, workers)
@@ -139,7 +139,7 @@ def symmetry(split, base, value=0.1, epsilon=1e-4, progress=None, workers=WORKER
     """Train from all-equal weights and from tiny random weights, everything else the same."""
     n = split.train.X.shape[1]
     names = ("all equal", "tiny random")
-    starts = (equal_start(n, base.hidden, value), tiny_start(n, base.hidden, epsilon, base.seed))
+    starts = (equal_start(n, base.hidden_size, value), tiny_start(n, base.hidden_size, epsilon, base.seed))
     trained = run_on(split, [Job(base.kwargs(init=s)) for s in starts], progress, workers)
     kept, trained = finished(names, trained)
     W1 = tuple(t.result.network.W1 for t in trained)
@@ -170,7 +170,7 @@ def hidden_units(split, base, lambdas=(0.0, 1.0, 10.0), sizes=(5, 25, 100), prog
                  workers=WORKERS):
     """W1 after training with each lambda (base hidden size), and with each hidden size (base
     lambda), all from the same seed. A (lambda, size) pair in both rows is trained once."""
-    wanted = [(float(v), base.hidden) for v in lambdas] + [(base.lambd, int(h)) for h in sizes]
+    wanted = [(float(v), base.hidden_size) for v in lambdas] + [(base.lambd, int(h)) for h in sizes]
     unique = list(dict.fromkeys(wanted))
     trained = run_on(split, [Job(base.kwargs(lambd=v, hidden_size=h)) for v, h in unique],
                    progress, workers)

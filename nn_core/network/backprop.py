@@ -50,19 +50,19 @@ class Gradients:
 class Workspace:
     """Scratch matrices for m examples and h hidden units; dtype is that of the inputs a1."""
 
-    def __init__(self, m, n_hidden, dtype=np.float64, n_outputs=10):
+    def __init__(self, m, hidden_size, dtype=np.float64, n_outputs=10):
         # Fresh (m, h) temporaries on every call cost page faults that took longer than the
         # arithmetic on them (measured in benchmarks/train_speed.py); these are made once.
         wide = np.dtype(dtype) == np.float64
-        self.z2 = np.empty((m, n_hidden), dtype)
-        self.a2 = np.empty((m, n_hidden))
-        self.a2_x = self.a2 if wide else np.empty((m, n_hidden), dtype)
+        self.z2 = np.empty((m, hidden_size), dtype)
+        self.a2 = np.empty((m, hidden_size))
+        self.a2_x = self.a2 if wide else np.empty((m, hidden_size), dtype)
         self.z3 = np.empty((m, n_outputs))
         self.a3 = np.empty((m, n_outputs))
         self.delta3 = np.empty((m, n_outputs))
-        self.delta2 = np.empty((m, n_hidden))
-        self.delta2_x = self.delta2 if wide else np.empty((m, n_hidden), dtype)
-        self.slope = np.empty((m, n_hidden))
+        self.delta2 = np.empty((m, hidden_size))
+        self.delta2_x = self.delta2 if wide else np.empty((m, hidden_size), dtype)
+        self.slope = np.empty((m, hidden_size))
         self.terms = np.empty((m, n_outputs))  # for the cost's terms (cost.py)
         self.row = np.empty(m)
         self.ones = np.ones(m)

@@ -40,7 +40,7 @@ def gradient_check(net, X, y, lambd, eps=1e-4, cost_fn=None):
     X = net.check_inputs(X)
     Y = one_hot(check_labels(y, X.shape[0]))
     lambd = check_lambda(lambd)
-    n, h = net.n_inputs, net.n_hidden
+    n, h = net.n_inputs, net.hidden_size
 
     def J(theta):
         return cost_fn(*unpack(theta, n, h), X, Y, lambd)[0]
@@ -62,10 +62,10 @@ def gradient_check(net, X, y, lambd, eps=1e-4, cost_fn=None):
     return GradientCheck(analytic, numerical, float(diff))
 
 
-def small_problem(n_inputs=3, n_hidden=5, m=5, seed=0):
+def small_problem(n_inputs=3, hidden_size=5, m=5, seed=0):
     """A fixed little network and data set for checking gradients quickly."""
     rng = np.random.default_rng(seed)
-    net = Network.random(n_inputs, n_hidden, seed=rng)
+    net = Network.random(n_inputs, hidden_size, seed=rng)
     X = rng.uniform(0, 1, size=(m, n_inputs))
     y = np.arange(m) % 10
     return net, X, y

@@ -51,7 +51,7 @@ class Network:
         self.W2 = W2
 
     @classmethod
-    def random(cls, n_inputs, n_hidden, n_outputs=N_OUTPUTS, seed=0):
+    def random(cls, n_inputs, hidden_size, n_outputs=N_OUTPUTS, seed=0):
         """Uniform in +-sqrt(6)/sqrt(L_in + L_out) per layer, from a seeded generator.
 
         Small random weights break the symmetry between hidden units: if they all
@@ -60,10 +60,10 @@ class Network:
         if n_outputs != N_OUTPUTS:
             raise DataFormatError(f"the network has {N_OUTPUTS} outputs (digits 0-9), asked for {n_outputs}")
         rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-        eps1 = np.sqrt(6) / np.sqrt(n_inputs + n_hidden)
-        eps2 = np.sqrt(6) / np.sqrt(n_hidden + n_outputs)
-        W1 = rng.uniform(-eps1, eps1, size=(n_hidden, n_inputs + 1))
-        W2 = rng.uniform(-eps2, eps2, size=(n_outputs, n_hidden + 1))
+        eps1 = np.sqrt(6) / np.sqrt(n_inputs + hidden_size)
+        eps2 = np.sqrt(6) / np.sqrt(hidden_size + n_outputs)
+        W1 = rng.uniform(-eps1, eps1, size=(hidden_size, n_inputs + 1))
+        W2 = rng.uniform(-eps2, eps2, size=(n_outputs, hidden_size + 1))
         return cls(W1, W2)
 
     @property
@@ -71,12 +71,12 @@ class Network:
         return self.W1.shape[1] - 1
 
     @property
-    def n_hidden(self):
+    def hidden_size(self):
         return self.W1.shape[0]
 
     @property
     def layer_sizes(self):
-        return (self.n_inputs, self.n_hidden, N_OUTPUTS)
+        return (self.n_inputs, self.hidden_size, N_OUTPUTS)
 
     def copy(self):
         return Network(self.W1.copy(), self.W2.copy())
@@ -129,9 +129,9 @@ def pack(W1, W2):
     return np.concatenate([W1.ravel(), W2.ravel()])
 
 
-def unpack(theta, n_inputs, n_hidden):
+def unpack(theta, n_inputs, hidden_size):
     """The inverse of pack: views into theta shaped as W1 (h, n+1) and W2 (10, h+1)."""
-    split = n_hidden * (n_inputs + 1)
-    W1 = theta[:split].reshape(n_hidden, n_inputs + 1)
-    W2 = theta[split:].reshape(N_OUTPUTS, n_hidden + 1)
+    split = hidden_size * (n_inputs + 1)
+    W1 = theta[:split].reshape(hidden_size, n_inputs + 1)
+    W2 = theta[split:].reshape(N_OUTPUTS, hidden_size + 1)
     return W1, W2

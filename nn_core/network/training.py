@@ -126,11 +126,11 @@ def train(
             f"start weights W1 must have {n + 1} columns for {n} inputs, found {init.W1.shape[1]}"
         )
     else:
-        check_hidden_size(init.n_hidden, "start weights W1 (one row per hidden unit)")
-        if hidden_size is not None and hidden_size != init.n_hidden:
+        check_hidden_size(init.hidden_size, "start weights W1 (one row per hidden unit)")
+        if hidden_size is not None and hidden_size != init.hidden_size:
             raise DataFormatError(f"hidden_size={hidden_size} contradicts the start weights, whose W1 "
-                                  f"has {init.n_hidden} rows (hidden units): give one or the other")
-    h = init.n_hidden
+                                  f"has {init.hidden_size} rows (hidden units): give one or the other")
+    h = init.hidden_size
     Y = one_hot(y)
     # float32 X makes the two big products about 2x faster; everything else, J and the gradient
     # stay float64 (measured: same accuracy and convergence, benchmarks/train_speed.py).

@@ -77,8 +77,8 @@ def test_train_with_few_iterations_shows_curve_and_accuracies(page, server):
 
 
 def test_stop_keeps_the_partial_model(page, server):
-    goto(page, server, "/Train?maxiter=1000&hidden=200&seed=11")
-    assert slider_value(page, "train_hidden") == "200"
+    goto(page, server, "/Train?maxiter=1000&hidden_size=200&seed=11")
+    assert slider_value(page, "train_hidden_size") == "200"
     click_button(page, "train_go", wait=False)  # the run lasts until Stop
 
     # The live curve grows while the wizard studies (it is redrawn every 0.25 s or so).
@@ -110,12 +110,12 @@ def test_stop_keeps_the_partial_model(page, server):
 
 
 def test_deep_link_sets_the_knobs(page, server):
-    goto(page, server, "/Train?lambd=3&hidden=7&maxiter=5")
-    assert slider_value(page, "train_hidden") == "7"
+    goto(page, server, "/Train?lambd=3&hidden_size=7&maxiter=5")
+    assert slider_value(page, "train_hidden_size") == "7"
     assert slider_value(page, "train_lambd") == "3"
     assert slider_value(page, "train_maxiter") == "5"
     share = page.locator('[data-testid="stCode"]').first.inner_text()
-    for part in ("lambd=3", "hidden=7", "maxiter=5"):
+    for part in ("lambd=3", "hidden_size=7", "maxiter=5"):
         assert part in share, share
     click_button(page, "train_go")
     wait_active(page, "5 it")
@@ -125,7 +125,7 @@ def test_deep_link_sets_the_knobs(page, server):
 
 
 def test_leaving_the_train_page_mid_run_does_not_stop_the_run(page, server):
-    goto(page, server, "/Train?maxiter=150&hidden=150&seed=12")
+    goto(page, server, "/Train?maxiter=150&hidden_size=150&seed=12")
     click_button(page, "train_go", wait=False)
     page.wait_for_function(f"() => ({LIVE_POINTS}) >= 3")  # it is training
     # Leave for the Draw page in the middle of the run, as an impatient learner does.
@@ -145,7 +145,7 @@ def test_leaving_the_train_page_mid_run_does_not_stop_the_run(page, server):
 def test_the_page_is_idle_while_it_trains(page, server):
     """Training runs off the script thread: the page's script run ends at once, so Streamlit's
     header Stop has nothing to interrupt, while the progress keeps being redrawn."""
-    goto(page, server, "/Train?maxiter=1000&hidden=200&seed=13")
+    goto(page, server, "/Train?maxiter=1000&hidden_size=200&seed=13")
     click_button(page, "train_go", wait=False)
     page.wait_for_function(f"() => ({LIVE_POINTS}) >= 3")
     page.wait_for_selector(IDLE, timeout=3_000)  # no script run lasts while it trains
@@ -173,7 +173,7 @@ def cpu_use(pid, seconds=2.0):
 def test_closing_the_tab_mid_run_stops_the_training(browser, server):
     context = new_context(browser)
     tab = open_page(context)
-    goto(tab, server, "/Train?maxiter=1000&hidden=200&seed=14")
+    goto(tab, server, "/Train?maxiter=1000&hidden_size=200&seed=14")
     click_button(tab, "train_go", wait=False)
     tab.wait_for_function(f"() => ({LIVE_POINTS}) >= 3")
     busy = cpu_use(server.pid, 1.0)
@@ -185,7 +185,7 @@ def test_closing_the_tab_mid_run_stops_the_training(browser, server):
 
 
 def test_a_stopped_run_is_labelled_with_the_iterations_it_ran(page, server):
-    goto(page, server, "/Train?maxiter=1000&hidden=100&seed=15")
+    goto(page, server, "/Train?maxiter=1000&hidden_size=100&seed=15")
     click_button(page, "train_go", wait=False)
     page.wait_for_function(f"() => ({LIVE_POINTS}) >= 3")  # a few iterations done
     click_button(page, "train_stop", wait=False)
