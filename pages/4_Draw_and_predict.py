@@ -100,13 +100,7 @@ st.subheader("Teach it your handwriting")
 st.write("Label your drawings and add them here; then let the network study them along with "
          "its usual training digits.")
 if steps is not None:
-    drawing_id = hash(steps.x.tobytes())
-    if st.session_state.get("draw_label_for") != drawing_id:  # a new drawing: suggest its prediction
-        st.session_state.update(draw_label=pred, draw_label_for=drawing_id)
-    c1, c2 = st.columns([1, 3], vertical_alignment="bottom")
-    label = c1.selectbox("This drawing is a", list(range(10)), key="draw_label")
-    c2.button("Add to my digits", key="draw_add", on_click=my_digits.add, args=(steps.x, label, shape),
-              disabled=my_digits.full())
+    my_digits.add_ui(steps.x, p, shape)
 my_digits.gallery_ui(net.n_inputs)
 my_digits.files_ui(net.n_inputs, shape)
 

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from nn_core import MAX_X_BYTES, DataFormatError, Network
+from nn_core.digits import my_digits
 from nn_core.digits.my_digits import MAX_MY_DIGITS, MAX_REPEAT, as_dataset, augment, retrain
 
 
@@ -131,3 +132,14 @@ def test_retrain_reports_every_iteration_and_can_be_stopped():
     out = retrain(start, X, y, X_mine, y_mine, repeat=2, maxiter=40, callback=stop_after_three)
     assert seen == [1, 2, 3]
     assert out.result.n_iterations == 3 and out.result.stopped
+
+
+def test_doubt_names_the_other_digit_only_when_the_network_is_sure():
+    p = np.full(10, 0.01)
+    p[8] = 0.96
+    assert my_digits.doubt(p, 9) == (8, pytest.approx(0.96))
+    assert my_digits.doubt(p, 8) is None  # the label is what the network reads
+    p[8] = my_digits.SURE - 0.01
+    assert my_digits.doubt(p, 9) is None  # not sure enough to question you
+    with pytest.raises(DataFormatError, match="label must be a digit 0-9, found 10"):
+        my_digits.doubt(p, 10)

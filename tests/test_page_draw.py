@@ -262,3 +262,26 @@ def test_a_model_of_a_few_uploaded_digits_has_no_test_digit_and_still_reads():
     assert not any(t.startswith("Test digit") for t in _answers(at))
     assert any("no test digits" in c.value for c in at.caption)
     assert at.button(key="draw_random").disabled
+
+
+def test_a_label_the_network_is_sure_is_wrong_is_questioned_before_adding():
+    at = _page(8)
+    read = next(m for m in at.caption if m.value.startswith("a3 = "))
+    assert float(read.value.split()[2]) >= 0.9  # the network is sure this drawing is an 8
+    assert not at.warning and at.button(key="draw_add").label == "Add to my digits"
+    at.selectbox(key="draw_label").set_value(9).run()
+    assert not at.exception
+    assert any("sure this is an 8; add it as a 9?" in w.value for w in at.warning)
+    assert at.button(key="draw_add").label == "Add it as a 9 anyway"
+    at.button(key="draw_add_other").click().run()  # take the network's reading
+    assert [d["label"] for d in at.session_state["my_digits"]] == [8]
+    at.button(key="draw_add").click().run()  # or insist on yours
+    assert [d["label"] for d in at.session_state["my_digits"]] == [8, 9]
+
+
+def test_a_label_the_network_is_unsure_about_is_added_without_asking():
+    at = _page(7)
+    read = next(m for m in at.caption if m.value.startswith("a3 = "))
+    assert float(read.value.split()[2]) < 0.9  # this 7 leaves the network in doubt
+    at.selectbox(key="draw_label").set_value(1).run()
+    assert not at.warning and at.button(key="draw_add").label == "Add to my digits"

@@ -12,7 +12,7 @@ import streamlit as st
 from nn_core import MAX_MY_DIGITS, DataFormatError, my_digits, read_seed_data, seed_data_bytes
 
 from . import jobs, state
-from .text import literal
+from .text import a_digit, literal
 
 KEY = "my_digits"
 RETRAIN_JOB = "draw_retrain_job"
@@ -68,6 +68,27 @@ def import_files(x_file, y_file, n_inputs, image_shape):
     return len(ds)
 
 
+def add_ui(x, p, image_shape):
+    """The label picker and "Add to my digits" for drawing x, whose outputs are p. When the
+    network is sure the drawing is another digit than the label (my_digits.doubt), it asks
+    first and offers both labels."""
+    drawing_id = hash(np.asarray(x).tobytes())
+    if st.session_state.get("draw_label_for") != drawing_id:  # a new drawing: suggest its prediction
+        st.session_state.update(draw_label=int(np.argmax(p)), draw_label_for=drawing_id)
+    c1, c2, c3 = st.columns([1, 1.4, 1.6], vertical_alignment="bottom")
+    label = c1.selectbox("This drawing is a", list(range(10)), key="draw_label")
+    other = my_digits.doubt(p, label)
+    text = "Add to my digits" if other is None else f"Add it as {a_digit(label)} anyway"
+    c2.button(text, key="draw_add", on_click=add, args=(x, label, image_shape), disabled=full())
+    if other is not None:
+        digit, sure = other
+        c3.button(f"Add it as {a_digit(digit)}", key="draw_add_other", on_click=add,
+                  args=(x, digit, image_shape), disabled=full())
+        st.warning(f"The network is {sure:.0%} sure this is {a_digit(digit)}; add it as "
+                   f"{a_digit(label)}? {a_digit(digit).capitalize()} labelled {label} would teach it "
+                   f"to call such {digit}s {label}s.")
+
+
 def gallery_ui(n_inputs):
     """The fitting items as small images with a remove button under each."""
     chosen = fitting(n_inputs)
@@ -84,7 +105,7 @@ def gallery_ui(n_inputs):
                 img = np.clip(item["x"].reshape(item["shape"]), 0.0, 1.0)
                 # Nearest-neighbour upscale so a 20 x 20 digit is not blurred by the browser.
                 scale = max(1, 64 // img.shape[0])
-                st.image(np.kron(img, np.ones((scale, scale))), caption=f"a {item['label']}",
+                st.image(np.kron(img, np.ones((scale, scale))), caption=a_digit(item["label"]),
                          width=64, clamp=True)
                 st.button("remove", key=f"draw_remove_{item['id']}", on_click=remove,
                           args=(item["id"],))

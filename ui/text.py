@@ -19,3 +19,8 @@ _MARKS = re.compile(r"([\\`*_{}\[\]()<>#+!|~$:&])")
 def literal(text):
     """text with every markdown mark escaped, so it shows exactly as written."""
     return _MARKS.sub(r"\\\1", str(text))
+
+
+def a_digit(d):
+    """"an 8", "a 7": the digit with its article, for sentences about one drawing."""
+    return f"{'an' if int(d) == 8 else 'a'} {int(d)}"

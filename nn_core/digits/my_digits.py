@@ -56,6 +56,25 @@ def augment(X, y, X_mine, y_mine, repeat=10):
             np.concatenate([y, np.tile(y_mine, repeat)]))
 
 
+# How sure the network must be of another digit before adding a drawing under your label is
+# questioned. Below it the network may simply be wrong about your handwriting (that is what
+# teaching it is for); above it, the label is more likely a slip than the network.
+SURE = 0.9
+
+
+def doubt(p, label, sure=SURE):
+    """(digit, a3 of that digit) when the network is at least `sure` that the drawing is another
+    digit than `label`, else None. A mislabelled 8 added as a 9 would teach the network to call
+    8s nines, so the page asks before adding it."""
+    p = np.asarray(p, dtype=np.float64).ravel()
+    if p.size != 10 or not np.isfinite(p).all():
+        raise DataFormatError(f"p must be the 10 outputs of one drawing, found {p.size} values")
+    if not (isinstance(label, (int, np.integer)) and 0 <= label <= 9):
+        raise DataFormatError(f"label must be a digit 0-9, found {label!r}")
+    best = int(np.argmax(p))
+    return (best, float(p[best])) if best != label and p[best] >= sure else None
+
+
 def check_room(have, adding):
     """Refuse adding digits to the `have` you keep when that would make over MAX_MY_DIGITS."""
     if have + adding > MAX_MY_DIGITS:
