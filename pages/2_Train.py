@@ -89,5 +89,6 @@ st.subheader("Download the active model")
 tui.downloads_ui(net, split.train.image_shape if split is not None else None)
 
 st.info("**Experiment to try:** set λ = 0, 200 hidden units and maxiter 300. Training accuracy "
-        "climbs towards 100 % while validation stalls: the wizard memorised the digits he studied. "
+        "climbs towards 100 % while validation stalls: the wizard memorised the digits he studied "
+        "(overfitting). "
         "Now train again with λ = 3 and compare the two runs in the chart above.")

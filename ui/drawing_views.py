@@ -6,7 +6,7 @@ import streamlit as st
 
 from nn_core import contrast, contributions, saliency
 
-from . import charts
+from . import charts, glossary
 from . import figs_draw as fd
 
 
@@ -52,7 +52,8 @@ def show_hidden(net, x, pred, shape):
 
 
 def show_saliency(net, x, p, pred, shape):
-    st.subheader("Saliency: which pixels made it say so")
+    st.subheader("Saliency: which pixels made it say so",
+                 help=glossary.explain("saliency", "∂z3/∂a1", "z3", "a3"))
     others = [int(d) for d in np.argsort(p)[::-1] if d != pred]
     # Each stroke changes the options (their order and a3), but a keyed selectbox keeps showing the
     # label it had: a new drawing starts again from its runner-up, as the label below does.
@@ -71,6 +72,7 @@ def show_saliency(net, x, p, pred, shape):
             (contrast(net, x, pred, other, out), f"{pred} and not {other}"))
     for i, (col, (grad, title)) in enumerate(zip(st.columns(3), maps, strict=True)):
         charts.show(col, fd.saliency_map(grad, x, shape, title), key=f"draw_saliency{i}")
-    st.caption(f"Red: more ink there would raise {out}; blue: ink there lowers it. The black "
+    st.caption(f"Each map is ∂{out}/∂a1 for one digit. Red: more ink there would raise {out}; "
+               f"blue: ink there lowers it. The black "
                f"line is your drawing's outline. The right map shows which pixels made it say "
                f"{pred} and not {other}.")

@@ -22,6 +22,7 @@ PAGES = (
     ("pages/5_Experiments.py", "Experiments"),
     ("pages/6_Inside_the_network.py", "Inside the network"),
     ("pages/7_Grade_weights.py", "Grade weights"),
+    ("pages/8_Glossary.py", "Glossary"),
 )
 
 
