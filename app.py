@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import charts, nav, state
+from ui import charts, nav, state, tour
 
 # The path through the pages a newcomer takes first (the sidebar lists every page: ui/nav.py).
 START_HERE = (("pages/1_Data_explorer.py", "look at the digits in the Data explorer"),
@@ -14,6 +14,9 @@ st.set_page_config(page_title="Watch a network learn to read", page_icon="✍️
 nav.sidebar()
 
 st.title("Watch a neural network learn to read handwriting")
+if tour.progress() is None:
+    st.button(f"Take the guided tour: {len(tour.STEPS)} questions you answer with the app",
+              key="tour_start", on_click=tour.start, icon=":material/explore:", type="primary")
 st.write(
     "Imagine the network as an old wise wizard who studied thousands of people before you came. "
     "Here the wizard studies thousands of handwritten digits, and you can watch every step: the "

@@ -10,6 +10,8 @@ from pathlib import Path
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
+from . import tour
+
 ROOT = Path(__file__).resolve().parents[1]
 
 # (file, sidebar label), in the order a newcomer takes them.
@@ -27,13 +29,19 @@ PAGES = (
 
 
 def sidebar():
-    """Draw the page links in the sidebar; every page calls this right after set_page_config."""
+    """Draw the page links in the sidebar, and the tour's current question when a tour is on;
+    every page calls this right after set_page_config."""
     with st.sidebar:
-        for path, label in PAGES:
-            # An absolute path: it resolves the same whichever script Streamlit runs as the main one.
-            try:
-                st.page_link(str(ROOT / path), label=label)
-            except StreamlitPageNotFoundError:
-                # A page file run on its own as the whole app (AppTest does that) has no other
-                # pages to link to; "Home" fails first, so no half list is left behind.
-                return
+        _links()
+        tour.sidebar_box()
+
+
+def _links():
+    for path, label in PAGES:
+        # An absolute path: it resolves the same whichever script Streamlit runs as the main one.
+        try:
+            st.page_link(str(ROOT / path), label=label)
+        except StreamlitPageNotFoundError:
+            # A page file run on its own as the whole app (AppTest does that) has no other
+            # pages to link to; "Home" fails first, so no half list is left behind.
+            return
