@@ -35,6 +35,7 @@ with st.container(border=True):
         start = tui.start_weights_ui(state.get_dataset(dataset).n_inputs)
     with right:
         settings = tui.settings_ui(start)
+    tui.tutorial_ui(fixed_hidden=start[0] is not None)
     tui.mirror_in_url(settings)
 
 st.button("Train", type="primary", key="train_go", disabled=start[1] is None or tui.training(),

@@ -306,3 +306,15 @@ def test_a_model_whose_uploaded_data_was_replaced_keeps_its_place_on_train():
     assert at.session_state["active_run_id"] == trained
     assert any("no longer loaded in this session" in i.value for i in at.info)
     assert metric(at, "validation accuracy").endswith("%")  # measured when it was trained
+
+
+def test_the_tutorials_settings_are_one_click_away_and_say_why_the_defaults_differ():
+    at = fresh({"hidden_size": "60", "lambd": "3", "maxiter": "200", "method": "CG"})
+    at.button(key="train_tutorial").click().run()
+    assert not at.exception
+    # The tutorial's train.py: hidden_layer_size 25, lambda 0.1, maxiter 20, L-BFGS-B.
+    assert at.slider(key="train_hidden_size").value == 25
+    assert at.select_slider(key="train_lambd").value == 0.1
+    assert at.slider(key="train_maxiter").value == 20 and at.radio(key="train_method").value == "L-BFGS-B"
+    assert at.query_params["lambd"] == "0.1" and at.query_params["maxiter"] == "20"
+    assert any("Why the defaults differ" in c.value for c in at.caption)

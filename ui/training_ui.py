@@ -28,6 +28,7 @@ from .settings import (
     LR_MAX,
     MAXITER_MAX,
     SEED_MAX,
+    TUTORIAL,
     from_query,
     query_problems,
     to_query,
@@ -82,15 +83,18 @@ def settings_ui(start):
     with c1:
         hidden = st.slider("hidden units", *nn_core.HIDDEN_RANGE, key=KEYS["hidden_size"],
                            disabled=fixed_hidden is not None,
-                           help="How many features the wizard may invent (the tutorial: 25).")
+                           help=f"How many features the wizard may invent (the tutorial: "
+                                f"{TUTORIAL.hidden_size}).")
         if fixed_hidden is not None:
             st.caption(f"Your start weights have {fixed_hidden} hidden units, so that is the size.")
             hidden = fixed_hidden
         lambd = st.select_slider("λ (regularization)", options, key=lam_key,
                                  format_func=lambda v: f"{v:g}",
-                                 help="How much big weights cost. 0 = no penalty; the tutorial: 0.1.")
+                                 help=f"How much big weights cost. 0 = no penalty; the tutorial: "
+                                      f"{TUTORIAL.lambd:g}.")
         maxiter = st.slider("maxiter (iterations)", 1, MAXITER_MAX, key=KEYS["maxiter"],
-                            help="How many steps the optimizer may take (the tutorial: 20).")
+                            help=f"How many steps the optimizer may take (the tutorial: "
+                                 f"{TUTORIAL.maxiter}).")
     with c2:
         method = st.radio("method", nn_core.METHODS, key=KEYS["method"], horizontal=True,
                           help="L-BFGS-B is the tutorial's. GD is plain gradient descent.")
@@ -108,6 +112,25 @@ def settings_ui(start):
         settings = replace(settings, learning_rate=saved.learning_rate)
     st.session_state["train_settings"] = settings
     return _cache_key(settings)
+
+
+def _use_tutorial():
+    for name in ("hidden_size", "lambd", "maxiter", "method"):
+        st.session_state[KEYS[name]] = getattr(TUTORIAL, name)
+
+
+def tutorial_ui(fixed_hidden=False):
+    """One click to the tutorial's own settings, and why the dashboard starts elsewhere."""
+    c1, c2 = st.columns([1, 2], vertical_alignment="center")
+    c1.button("Use the tutorial's settings", key="train_tutorial", on_click=_use_tutorial,
+              disabled=fixed_hidden or training(),
+              help=f"{TUTORIAL.hidden_size} hidden units, λ = {TUTORIAL.lambd:g}, maxiter "
+                   f"{TUTORIAL.maxiter}, {TUTORIAL.method}, as in the tutorial's train.py.")
+    c2.caption(f"Why the defaults differ (λ = {DEFAULT.lambd:g}, {DEFAULT.maxiter} iterations): after "
+               f"{TUTORIAL.maxiter} iterations J is still falling fast, so the wizard has not finished "
+               f"studying; given {DEFAULT.maxiter}, λ = {TUTORIAL.lambd:g} lets him memorise more, and "
+               f"λ = {DEFAULT.lambd:g} reads new digits better. Train both and compare their "
+               "validation accuracy in the runs chart.")
 
 
 def _cache_key(settings):
