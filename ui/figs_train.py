@@ -50,22 +50,26 @@ def digit_mosaic(images, image_shape, titles, cols=8):
     return charts.image_grid(images, image_shape, titles=titles, cols=min(cols, len(images)),
                              title_lines=2, px_per_row=150)
 
-def runs_chart(rows):
-    """Train and validation accuracy of every run side by side; a large gap means overfitting."""
-    ids = [f"#{r['run']}" for r in rows]
+def runs_chart(rows, labels=None, order=None, x_title="run"):
+    """Train and validation accuracy of every run side by side; a large gap means overfitting.
+
+    labels: the x axis's name of each row (the run numbers by default), shown in `order`. The
+    y axis runs from 0 to 100 %, so a gap of one point looks like one point.
+    """
+    labels = labels or [f"#{r['run']}" for r in rows]
+    order = order if order is not None else range(len(rows))
+    rows, labels = [rows[i] for i in order], [labels[i] for i in order]
     fig = go.Figure()
     for part, colour in (("train", "#9ecae1"), ("validation", "#1f77b4")):
         fig.add_trace(go.Bar(
-            x=ids, y=[r[part] for r in rows], name=part, marker_color=colour,
-            customdata=[r["settings"] for r in rows],
-            hovertemplate="run %{x}: %{y:.1f}%<br>%{customdata}<extra>" + part + "</extra>",
+            x=labels, y=[r[part] for r in rows], name=part, marker_color=colour,
+            customdata=[[r["run"], r["settings"]] for r in rows],
+            hovertemplate="run #%{customdata[0]}: %{y:.1f}%<br>%{customdata[1]}<extra>" + part + "</extra>",
         ))
-    # Lowest accuracy shown (NaN, from a split with no validation digits, is skipped).
-    low = min((v for r in rows for v in (r["train"], r["validation"]) if v == v), default=0.0)
     fig.update_layout(barmode="group", height=300, margin=dict(l=50, r=10, t=40, b=40),
-                      title="Accuracy per run", xaxis=dict(title="run", type="category"),
+                      title="Accuracy per run", xaxis=dict(title=x_title, type="category"),
                       yaxis_title="accuracy (%)",
-                      yaxis_range=[max(0, low - 5), 100.5], legend=dict(orientation="h", y=1.12))
+                      yaxis_range=[0, 100.5], legend=dict(orientation="h", y=1.12))
     return fig
 
 

@@ -310,6 +310,9 @@ HISTORY_COLUMNS = {
     "validation": st.column_config.NumberColumn("validation %", format="%.1f"),
     "test": st.column_config.NumberColumn("test %", format="%.1f"),
     "seconds": st.column_config.NumberColumn("seconds", format="%.1f"),
+    "settings": st.column_config.TextColumn("settings", width="large"),
+    "message": st.column_config.TextColumn("message", width="large",
+                                           help="What the optimizer said when it stopped."),
 }
 
 
