@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ui import charts, nav, state, tour
+from ui.glossary import explain
 
 # The path through the pages a newcomer takes first (the sidebar lists every page: ui/nav.py).
 START_HERE = (("pages/1_Data_explorer.py", "look at the digits in the Data explorer"),
@@ -32,16 +33,17 @@ with left:
     charts.show(st, charts.network_diagram(net.layer_sizes), width="stretch")
     st.caption(
         f"{net.n_inputs} inputs (one per pixel), {net.hidden_size} hidden sigmoid units and 10 outputs, "
-        "one per digit. W1 connects inputs to hidden units, W2 hidden units to outputs."
+        "one per digit. W1 connects inputs to hidden units, W2 hidden units to outputs.",
+        help=explain("a1", "a2", "a3", "W1", "W2", "bias", "hidden unit", "sigmoid"),
     )
 with right:
     st.subheader("The active model")
-    st.write(run.label)
+    st.markdown(run.label, help=explain("L-BFGS-B", "seed"))
     a = run.accuracy
     c1, c2, c3 = st.columns(3)
-    c1.metric("train accuracy", state.percent(a["train"]))
-    c2.metric("validation", state.percent(a["validation"]))
-    c3.metric("test", state.percent(a["test"]))
+    c1.metric("train accuracy", state.percent(a["train"]), help=explain("training set", "accuracy"))
+    c2.metric("validation", state.percent(a["validation"]), help=explain("validation"))
+    c3.metric("test", state.percent(a["test"]), help=explain("test"))
     st.caption(
         "Train accuracy is measured on the digits the wizard studied; validation and test digits "
         "were kept hidden from him, so they tell how well he reads handwriting he has never seen."
@@ -53,7 +55,8 @@ with st.expander("The maths, one click away"):
         r"J = -\frac{1}{m}\sum_{i,k}\left[y_k \log a_{3,k} + (1-y_k)\log(1-a_{3,k})\right]"
         r" + \frac{\lambda}{2m}\left(\sum W_1^2 + \sum W_2^2\right)"
     )
-    st.write("The sums of squares skip the bias columns. Training moves W1 and W2 to make J small.")
+    st.caption("The sums of squares skip the bias columns. Training moves W1 and W2 to make J small.",
+               help=explain("cost J", "λ", "backprop"))
 
 st.subheader("The tutorial's four parts, here")
 st.markdown(
@@ -68,7 +71,8 @@ st.markdown(
 Beyond the tutorial: **Hidden units** shows what each hidden unit looks for, **Experiments** runs
 the classic bias/variance and optimizer experiments, and **Grade weights** checks weights you trained
 elsewhere.
-"""
+""",
+    help=explain("PCA", "backprop"),
 )
 with st.container(border=True):
     st.markdown("**Start here**, one page after another:")

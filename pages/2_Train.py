@@ -4,6 +4,7 @@ import streamlit as st
 
 from ui import charts, figs_train, mistakes, nav, run_comparison, state
 from ui import training_ui as tui
+from ui.glossary import explain
 
 st.set_page_config(page_title="Train", page_icon="🏋️", layout="wide")
 nav.sidebar()
@@ -25,6 +26,9 @@ with st.expander("The maths"):
              r"\delta_2^{\top} [1, a_1] + \frac{\lambda}{m} W_1")
     st.write("GD steps W ← W − learning rate × ∂J/∂W. L-BFGS-B (the tutorial's choice), CG and TNC "
              "also remember earlier gradients to guess the valley's shape and pick their own step.")
+    st.caption("The words in these formulas, in plain language: the ? on the right.",
+               help=explain("cost J", "a2", "a3", "W1", "W2", "bias", "backprop", "delta3", "delta2",
+                            "learning rate"))
 
 tui.collect_training()  # a run that ended since the last script run: its verdict
 
@@ -55,12 +59,14 @@ st.markdown(f"**{run.label}**")
 st.caption(f"{run.result.n_iterations} iterations in {run.result.seconds:.1f} s · {run.result.message}"
            + (f" · {run.note}" if run.note and run.note != run.result.message else ""))
 m1, m2, m3 = st.columns(3)
-m1.metric("train accuracy", state.percent(run.accuracy["train"]))
-m2.metric("validation accuracy", state.percent(run.accuracy["validation"]))
-m3.metric("test accuracy", state.percent(run.accuracy["test"]))
+m1.metric("train accuracy", state.percent(run.accuracy["train"]), help=explain("training set", "accuracy"))
+m2.metric("validation accuracy", state.percent(run.accuracy["validation"]), help=explain("validation"))
+m3.metric("test accuracy", state.percent(run.accuracy["test"]), help=explain("test"))
 st.caption("The tutorial measures accuracy on its training set, which flatters the wizard: he has "
            "studied those exact digits. Validation and test digits are new to him, like yours.")
 charts.show(st, charts.cost_curve(run.result.history_columns()), key="train_cost_curve")
+st.caption("J falls as the wizard learns; the dotted line, the gradient norm, says how steep the "
+           "valley still is.", help=explain("cost J", "gradient norm", "gradient"))
 
 if split is None:
     st.info(f"The digits model #{run.id} was trained on ({run.settings.dataset}) are no longer loaded "
@@ -73,7 +79,7 @@ else:
     mistakes.show_mistakes(net, split.validation)
 
 # --- the runs of this session -------------------------------------------------------------------
-st.subheader("Your runs")
+st.subheader("Your runs", help=explain("overfitting"))
 every = [state.default_run()] + state.runs()
 rows = tui.history_rows(every, run.id)
 st.dataframe(rows, hide_index=True, column_config=tui.HISTORY_COLUMNS, key="train_history")

@@ -9,6 +9,7 @@ import re
 
 import pytest
 from conftest import ROOT
+from page_text import shown_and_help
 from streamlit.testing.v1 import AppTest
 
 from ui import glossary
@@ -81,3 +82,18 @@ def test_the_glossary_page_is_in_the_sidebar_and_finds_words():
     assert "saliency" in terms and "sigmoid" not in terms
     at.text_input(key="glossary_find").set_value("zebra").run()
     assert any("No word or definition contains" in i.value for i in at.info)
+
+
+# Pages whose every glossary word has its definition in a tooltip on the page itself.
+EXPLAINED_PAGES = ["app.py", "pages/2_Train.py"]
+
+
+@pytest.mark.parametrize("page", EXPLAINED_PAGES)
+def test_every_glossary_word_a_page_shows_is_explained_on_that_page(page):
+    at = AppTest.from_file(str(ROOT / page), default_timeout=120).run()
+    assert not at.exception
+    shown, helps = shown_and_help(at)
+    used = [t for t in glossary.GLOSSARY if uses(shown, t)]
+    assert used  # the page does use some of the words
+    unexplained = [t for t in used if glossary.GLOSSARY[t] not in helps]
+    assert not unexplained, f"{page} shows these words with no tooltip that explains them: {unexplained}"

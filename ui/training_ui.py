@@ -22,6 +22,7 @@ import nn_core
 from nn_core import network_npz_bytes, read_seed_weights, seed_weights_bytes
 
 from . import charts, figs_train, jobs, state
+from .glossary import explain
 from .settings import (
     DEFAULT,
     FIELD_NAMES,
@@ -83,28 +84,25 @@ def settings_ui(start):
     with c1:
         hidden = st.slider("hidden units", *nn_core.HIDDEN_RANGE, key=KEYS["hidden_size"],
                            disabled=fixed_hidden is not None,
-                           help=f"How many features the wizard may invent (the tutorial: "
-                                f"{TUTORIAL.hidden_size}).")
+                           help=explain("hidden unit") + f" The tutorial: {TUTORIAL.hidden_size}.")
         if fixed_hidden is not None:
             st.caption(f"Your start weights have {fixed_hidden} hidden units, so that is the size.")
             hidden = fixed_hidden
         lambd = st.select_slider("λ (regularization)", options, key=lam_key,
                                  format_func=lambda v: f"{v:g}",
-                                 help=f"How much big weights cost. 0 = no penalty; the tutorial: "
-                                      f"{TUTORIAL.lambd:g}.")
+                                 help=explain("λ", "regularization"))
         maxiter = st.slider("maxiter (iterations)", 1, MAXITER_MAX, key=KEYS["maxiter"],
-                            help=f"How many steps the optimizer may take (the tutorial: "
-                                 f"{TUTORIAL.maxiter}).")
+                            help=explain("maxiter", "iteration"))
     with c2:
         method = st.radio("method", nn_core.METHODS, key=KEYS["method"], horizontal=True,
-                          help="L-BFGS-B is the tutorial's. GD is plain gradient descent.")
+                          help=explain("L-BFGS-B", "CG", "TNC", "GD"))
         lr = DEFAULT.learning_rate
         if method == "GD":
             lr = st.number_input("learning rate (GD only)", 1e-4, LR_MAX, key=KEYS["learning_rate"],
                                  step=0.1, format="%g",
-                                 help="Step size: W ← W − learning rate × gradient.")
+                                 help=explain("learning rate", "gradient"))
         seed = st.number_input("seed (random start)", 0, SEED_MAX, key=KEYS["seed"], step=1,
-                               disabled=start[0] is not None)
+                               disabled=start[0] is not None, help=explain("seed", "symmetry"))
     settings = replace(saved, dataset=st.session_state[KEYS["dataset"]], hidden_size=int(hidden),
                        lambd=float(lambd), maxiter=int(maxiter), method=method,
                        learning_rate=float(lr), seed=int(seed), init=start[1])
