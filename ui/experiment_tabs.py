@@ -7,8 +7,8 @@ introduces it, the nn_core.experiments function it runs, what it draws from its 
 (ui.experiment_lessons). The page loops over the table; adding an experiment is adding a row.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Callable
 
 import streamlit as st
 
