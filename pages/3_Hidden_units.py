@@ -1,11 +1,10 @@
 """Hidden units: what each of the wizard's hidden units looks for, and how it votes."""
 
-import numpy as np
 import streamlit as st
 
-from nn_core import DataFormatError, mean_activation_per_class, top_activating
 from ui import charts, nav, state
 from ui import figs_hidden as fh
+from ui import hidden_views as views
 
 st.set_page_config(page_title="Hidden units", page_icon="🧩", layout="wide")
 nav.sidebar()
@@ -21,13 +20,7 @@ run = state.active_run()
 net = run.network
 W1, W2, h = net.W1, net.W2, net.hidden_size
 name = run.settings.dataset
-try:
-    split = state.get_split(name)  # its parts carry image_shape: no copy of the whole data set
-    if split.train.n_inputs != net.n_inputs:
-        split = None
-except DataFormatError:  # e.g. the user's uploaded data set was replaced since training
-    split = None
-shape = fh.image_shape_for(net.n_inputs, split.train.image_shape if split is not None else None)
+split, shape = views.model_data(run)
 st.caption(f"Active model: {run.label} · {net.n_inputs}-{h}-10, images {shape[0]}×{shape[1]}. "
            "Train another model on the Train page and this page shows its units.")
 
@@ -39,31 +32,21 @@ first, stop = ranges[0]
 if len(ranges) > 1:
     first, stop = st.selectbox("Units shown in the grid", ranges, key="hidden_page",
                                format_func=lambda r: f"units {r[0]}–{r[1] - 1} of {h}")
-limit = float(np.abs(W1[:, 1:]).max()) or 1.0  # one scale for all units, centred on 0
-
-
-def _clicked():
-    """A click on a grid cell selects that unit (the selectbox below follows)."""
-    event = st.session_state.get("hidden_grid")
-    for p in (event.selection.points if event else []):
-        if p.get("customdata") is not None:
-            st.session_state["hidden_unit"] = int(p["customdata"])
-            return
-
+limit = fh.weight_limit(W1)  # one scale for all units, centred on 0
 
 grid_col, unit_col = st.columns([3, 2])
 with grid_col:
     st.subheader(f"The {h} hidden units' weights (rows of W1)")
     grid = fh.weight_mosaic(W1, shape, list(range(first, stop)), limit,
                             selected=st.session_state["hidden_unit"])
-    charts.show(st, grid, width="stretch", on_select=_clicked, selection_mode="points",
-                    key="hidden_grid")
+    charts.show(st, grid, width="stretch", on_select=views.on_grid_click, selection_mode="points",
+                key="hidden_grid")
     st.caption(f"Showing units {first}–{stop - 1}. Click an image to look at that unit. "
                f"Colour scale ±{limit:.2f}, the same for every unit, white = 0.")
 with unit_col:
     unit = st.selectbox("Hidden unit", list(range(h)), key="hidden_unit")
     charts.show(st, fh.weight_image(W1[unit, 1:], shape, limit, unit), width="stretch",
-                    key="hidden_weight_image")
+                key="hidden_weight_image")
     st.caption(f"Bias W1[{unit}, 0] = {W1[unit, 0]:.3f}: the unit's starting push before any "
                "pixel counts (negative = it needs more ink to switch on).")
 
@@ -75,14 +58,7 @@ if split is None:
     c2.info(f"The data set this model was trained on ({name}) is not loaded, so its "
             "activations cannot be shown. Load it again in the Data explorer.")
 else:
-    a2_val = net.forward(split.validation.X).a2
-    charts.show(c2, fh.activation_bars(mean_activation_per_class(a2_val, split.validation.y)[:, unit],
-                                       unit), width="stretch", key="hidden_activation")
-    a2_train = net.forward(split.train.X).a2
-    top = top_activating(a2_train, unit, k=12)
-    st.markdown(f"**The 12 training digits that switch unit {unit} on most** (label · a2)")
-    charts.show(st, fh.top_images(split.train.X, split.train.y, a2_train[:, unit], top, shape),
-                    width="stretch", key="hidden_top")
+    views.unit_activity(net, split, unit, shape, c2)
 
 charts.show(st, fh.w2_heatmap(W2, unit), width="stretch", key="hidden_w2")
 st.caption("Each column is one hidden unit's votes: red = it says 'this digit!', blue = 'not "

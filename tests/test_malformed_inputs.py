@@ -25,7 +25,7 @@ from streamlit.testing.v1 import AppTest
 import nn_core
 from nn_core import DataFormatError, cli, layout
 from nn_core.formats import seed_files
-from ui import figs_explorer, my_digits, state
+from ui import data_upload, my_digits, state
 from ui.jobs import wait_for_jobs
 from ui.settings import Settings
 
@@ -114,7 +114,7 @@ def explorer_sources(case):
 @pytest.mark.parametrize("case", DATA_CASES, ids=[c.id for c in DATA_CASES])
 def test_the_data_explorer_and_my_digits_loaders_refuse_every_data_case(case):
     with pytest.raises(DataFormatError) as err:
-        figs_explorer.read_user_files(*explorer_sources(case))
+        data_upload.read_user_files(*explorer_sources(case))
     assert_clear(str(err.value))
     if case.target in ("X.in", "y.in"):  # the Draw page's "my digits" upload
         x, y = explorer_sources(case)
@@ -210,7 +210,7 @@ def test_data_explorer_shows_st_error_and_keeps_the_users_data_and_models(user_r
         at.button(key="explorer_load").click().run()
         no_traceback(at)
         with pytest.raises(DataFormatError) as err:
-            figs_explorer.read_user_files(*explorer_sources(case))
+            data_upload.read_user_files(*explorer_sources(case))
         assert str(err.value).rstrip(".") in errors(at), case_id
         assert "Nothing was changed" in errors(at)
         assert at.session_state["user_data"] is mine, case_id
@@ -467,4 +467,4 @@ def test_the_data_folder_files_are_read_through_the_same_checks(tmp_path):
     path = Path(tmp_path, "X.in")
     path.write_bytes(BY_ID["X.in/text-cell"].data)
     with pytest.raises(DataFormatError, match=r"row 3, column 4: expected a number, found 'abc'"):
-        figs_explorer.read_user_files(path, Upload("y.in", GOOD["y.in"]))
+        data_upload.read_user_files(path, Upload("y.in", GOOD["y.in"]))

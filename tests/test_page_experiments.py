@@ -90,12 +90,12 @@ def test_a_model_from_the_lambda_sweep_becomes_the_active_model():
 def test_stop_keeps_the_finished_trainings_and_caches_nothing():
     import time
 
-    from ui import figs_experiments as fx
+    from ui import experiment_runs as runs
 
     at = _page(maxiter=10)
     at.number_input(key="exp_seed").set_value(6).run()
     at.button(key="exp_seeds_run").click().run()
-    job = at.session_state[fx.job_key("seeds")]
+    job = at.session_state[runs.job_key("seeds")]
     deadline = time.monotonic() + 60
     while job.done < 10 and time.monotonic() < deadline:  # the first training has finished
         time.sleep(0.01)
@@ -110,7 +110,7 @@ def test_stop_keeps_the_finished_trainings_and_caches_nothing():
     assert 1 <= len(outcome.result.values) < 10
     assert outcome.result.values[0] == 6  # the ten seeds start at the base seed
     assert "stopped early" in " ".join(c.value for c in at.tabs[2].caption)
-    box = fx._finished("seeds", outcome.settings, "sklearn-8x8")
+    box = runs._finished("seeds", outcome.settings, "sklearn-8x8")
     assert "outcome" not in box  # a stopped experiment is never served from the cache
 
 

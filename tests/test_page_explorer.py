@@ -15,7 +15,7 @@ import nn_core
 from nn_core import DataFormatError
 from nn_core.digits.datasets import load_dataset
 from nn_core.formats.seed_files import seed_data_bytes
-from ui import figs_explorer, state
+from ui import data_upload, state
 from ui.settings import Settings
 from ui.state import Run
 
@@ -170,19 +170,19 @@ class Upload(io.BytesIO):
 def test_read_user_files_parses_uploads_in_memory():
     mine = load_dataset("mnist-20x20").subset(np.arange(12))
     x_bytes, y_bytes = seed_data_bytes(mine)
-    ds = figs_explorer.read_user_files(Upload(x_bytes, "X.in"), Upload(y_bytes, "y.in"))
+    ds = data_upload.read_user_files(Upload(x_bytes, "X.in"), Upload(y_bytes, "y.in"))
     np.testing.assert_allclose(ds.X, mine.X)
     assert ds.y.tolist() == mine.y.tolist() and ds.image_shape == (20, 20)
     # Different contents get different names, so the picker and the caches tell them apart.
     x2, y2 = seed_data_bytes(load_dataset("mnist-20x20").subset(np.arange(12, 24)))
-    assert figs_explorer.read_user_files(x2, y2).name != ds.name
+    assert data_upload.read_user_files(x2, y2).name != ds.name
 
 
 def test_read_user_files_reads_npz_with_x_and_y():
     mine = load_dataset("sklearn-8x8").subset(np.arange(10))
     buf = io.BytesIO()
     np.savez(buf, X=mine.X, y=mine.y)
-    ds = figs_explorer.read_user_files(Upload(buf.getvalue(), "digits.npz"))
+    ds = data_upload.read_user_files(Upload(buf.getvalue(), "digits.npz"))
     assert ds.image_shape == (8, 8) and ds.y.tolist() == mine.y.tolist()
 
 
@@ -194,7 +194,7 @@ def test_read_user_files_reads_npz_with_x_and_y():
 def test_read_user_files_rejects_bad_files_with_expected_and_found(x, y, message):
     name = "X.npz" if message == "npz" else "X.in"
     with pytest.raises(DataFormatError, match=message) as err:
-        figs_explorer.read_user_files(Upload(x, name), None if y is None else Upload(y, "y.in"))
+        data_upload.read_user_files(Upload(x, name), None if y is None else Upload(y, "y.in"))
     assert "expected" in str(err.value) or "must" in str(err.value)
 
 
@@ -203,7 +203,7 @@ def test_npz_with_weights_only_is_not_a_data_set():
     net = nn_core.Network.random(4, 2, seed=0)
     np.savez(buf, W1=net.W1, W2=net.W2)
     with pytest.raises(DataFormatError, match="holds no digits"):
-        figs_explorer.read_user_files(Upload(buf.getvalue(), "weights.npz"))
+        data_upload.read_user_files(Upload(buf.getvalue(), "weights.npz"))
 
 
 def test_a_one_digit_data_set_still_renders():

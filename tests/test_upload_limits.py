@@ -42,7 +42,7 @@ sys.path.insert(0, sys.argv[1])
 import nn_core
 kind, paths = sys.argv[2], sys.argv[3:]
 if kind == "explorer":
-    from ui import figs_explorer
+    from ui import data_upload
 
 def peak():
     with open("/proc/self/status") as f:
@@ -51,7 +51,7 @@ def peak():
 base = peak()
 try:
     if kind == "explorer":  # the Data explorer's upload path, with its fingerprint of X
-        ds = figs_explorer.read_user_files(*paths)
+        ds = data_upload.read_user_files(*paths)
     elif kind == ".npz":
         ds = nn_core.read_npz(paths[0])["data"]
     elif kind == ".mat":

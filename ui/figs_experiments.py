@@ -1,194 +1,22 @@
-"""The Experiments page's plumbing, figures and lessons.
+"""The Experiments page's figures: one plotly figure (or table) per experiment's result.
 
-- settings_ui: the base settings (the active model's, with a small override form).
-- run_experiment: runs one experiment with a progress bar and a Stop button, keeps finished
-  results in a shared cache (keyed by the experiment's settings) and every result, finished or
-  stopped, in st.session_state, so it survives reruns and page switches.
-- one figure builder and one two-sentence lesson per experiment; the lessons are chosen from
-  what the numbers show, not written in advance.
+lambda_chart (λ sweep), learning_chart (learning curve), seed_chart (seed spread),
+race_chart and race_rows (optimizer race), symmetry_cost_chart (symmetry breaking), and
+weights_figure (hidden units' W1 rows as images, for symmetry breaking and hidden units).
+Train in light blue, validation in dark blue; every point carries its numbers in its hover.
 """
 
-import hashlib
 import math
-import time
-from dataclasses import dataclass, fields, is_dataclass, replace
 
 import numpy as np
 import plotly.graph_objects as go
-import streamlit as st
 from plotly.subplots import make_subplots
 
-from nn_core import DATASETS, HIDDEN_RANGE
-from nn_core import experiments as ex
-
-from . import charts, jobs, state
-from .settings import DEFAULT, LAMBDA_MAX, MAXITER_MAX, SEED_MAX
+from . import charts
+from .experiment_lessons import pct
 
 TRAIN, VALID = "#9ecae1", "#1f77b4"
 LANE_COLOURS = ("#d62728", "#2ca02c", "#9467bd", "#8c564b", "#ff7f0e")
-
-
-# --- base settings ------------------------------------------------------------------------------
-
-def _within(value, lo, hi, otherwise):
-    """value if it is in [lo, hi], else otherwise: a widget's start must lie in its range."""
-    return value if lo <= value <= hi else otherwise
-
-
-def settings_ui(active, names):
-    """The active model's settings with dataset, hidden, λ, maxiter and seed overridable.
-
-    A model that was not trained here (uploaded weights carry maxiter 0) starts the knobs it
-    has no value for at the defaults, and the caption says so.
-    """
-    c = st.columns(5)
-    dataset = c[0].selectbox("data set", names, key="exp_dataset",
-                             index=names.index(active.dataset) if active.dataset in names else 0)
-    hidden = c[1].number_input("hidden units", *HIDDEN_RANGE, key="exp_hidden",
-                               value=_within(active.hidden_size, *HIDDEN_RANGE, DEFAULT.hidden_size))
-    lambd = c[2].number_input("λ", 0.0, LAMBDA_MAX, value=_within(float(active.lambd), 0.0, LAMBDA_MAX,
-                                                                  DEFAULT.lambd),
-                              step=0.1, format="%g", key="exp_lambd")
-    maxiter = c[3].number_input("maxiter", 1, MAXITER_MAX, key="exp_maxiter",
-                                value=_within(active.maxiter, 1, MAXITER_MAX, DEFAULT.maxiter))
-    seed = c[4].number_input("seed", 0, SEED_MAX, value=_within(active.seed, 0, SEED_MAX, DEFAULT.seed),
-                             key="exp_seed")
-    if not 1 <= active.maxiter <= MAXITER_MAX:
-        st.caption(f"The active model was not trained here ({active.maxiter} iterations on this "
-                   f"dashboard), so maxiter starts at {DEFAULT.maxiter}.")
-    return replace(active, dataset=dataset, hidden_size=int(hidden), lambd=float(lambd),
-                   maxiter=int(maxiter), seed=int(seed), init="random")
-
-
-def data_key(name, split):
-    """Built-in data sets by name; the user's own data by a hash of its training part."""
-    if name in DATASETS:
-        return name
-    h = hashlib.blake2b(np.ascontiguousarray(split.train.X).data, digest_size=16)  # no copy of X
-    h.update(np.ascontiguousarray(split.train.y).data)
-    return name + ":" + h.hexdigest()
-
-
-# --- running, with progress, Stop, a cache and session state ------------------------------------
-
-@dataclass(frozen=True)
-class Outcome:
-    settings: object  # ui.settings.Settings the experiment started from
-    result: object  # the nn_core.experiments result
-    seconds: float
-    cached: bool
-    image_shape: tuple
-
-
-def outcomes():
-    """Every experiment's latest outcome in this session, by name."""
-    return st.session_state.setdefault("exp_outcomes", {})
-
-
-@st.cache_resource(max_entries=64, ttl=6 * 3600, show_spinner=False)
-def _finished(name, settings, key):
-    """A box for one experiment's finished result, shared by every session and filled once.
-
-    It is filled outside this function, so a cache hit has no progress bar to replay.
-    """
-    return {}
-
-
-def job_key(name):
-    return f"exp_job_{name}"
-
-
-def running(name):
-    """True while this session's run of experiment `name` goes on."""
-    job = jobs.current(job_key(name))
-    return job is not None and job.running
-
-
-def run_experiment(name, settings, split, data_name, compute, unit="iterations"):
-    """Start compute(progress) as a job (ui.jobs), or take its outcome from the cache at once.
-
-    progress(done, total) is the job's report: True once Stop was pressed or the browser session
-    ended, and the experiment then returns the trainings that finished. A complete outcome is
-    shared with every session through the cache; a stopped one stays in this session only.
-    """
-    box = _finished(name, settings, data_key(data_name, split))
-    if "outcome" in box:
-        outcomes()[name] = replace(box["outcome"], cached=True)
-        return
-    st.session_state.pop(f"exp_{name}_error", None)
-
-    def work(job):
-        start = time.perf_counter()
-        result = compute(lambda done, total: job.report(done, total, unit=unit))
-        outcome = Outcome(settings, _freeze(result), time.perf_counter() - start, False,
-                          split.train.image_shape)
-        if result.complete:
-            box["outcome"] = outcome
-        return outcome
-
-    jobs.start(job_key(name), name, work)
-
-
-def watch_experiment(name):
-    """The running experiment's progress bar and Stop button, redrawn by a fragment."""
-    jobs.watch(job_key(name), lambda job: _draw_progress(name, job))
-
-
-def _draw_progress(name, job):
-    bar_col, stop_col = st.columns([5, 1], vertical_alignment="bottom")
-    stop_col.button("Stop", key=f"exp_{name}_stop", on_click=job.request_stop,
-                    disabled=job.stop_requested, help="Stop now; keep the trainings that finished.")
-    unit = job.info.get("unit", "iterations")
-    text = (f"{job.done:,} of {job.total:,} {unit} · {time.perf_counter() - job.started:.0f} s"
-            if job.done else "starting…")
-    bar_col.progress(min(1.0, job.done / job.total), text=text)
-
-
-def collect_experiment(name):
-    """Keep the outcome of an experiment that ended since the last run (or its error)."""
-    outcome, refusal = jobs.collect(job_key(name))
-    if refusal is not None:  # settings nn_core refuses: keep earlier results
-        st.session_state[f"exp_{name}_error"] = refusal
-    elif outcome is not None:
-        outcomes()[name] = outcome
-
-
-def error(name):
-    """Why the last run of experiment `name` could not start, or None."""
-    return st.session_state.get(f"exp_{name}_error")
-
-
-def _freeze(result):
-    """Results are shared by every session through the cache: make their arrays read-only."""
-    for f in fields(result):
-        value = getattr(result, f.name)
-        for item in value if isinstance(value, tuple) else (value,):
-            if isinstance(item, np.ndarray):
-                item.setflags(write=False)
-            elif hasattr(item, "network"):  # a TrainResult
-                state.freeze(item.network)
-            elif is_dataclass(item):
-                _freeze(item)
-    return result
-
-
-def is_empty(result):
-    """True when the experiment was stopped before any training finished."""
-    return not any(len(getattr(result, n, ())) for n in ("values", "lanes", "names", "lambdas", "sizes"))
-
-
-def status_caption(name):
-    """How the outcome was obtained, in one line."""
-    o = outcomes()[name]
-    how = "from the cache (same settings as before)" if o.cached else f"in {o.seconds:.1f} s"
-    done = "" if o.result.complete else " · **stopped early: only the finished trainings are shown**"
-    return f"Settings: {o.settings.label()} · computed {how}{done}"
-
-
-# --- 1. λ sweep ---------------------------------------------------------------------------------
-
-def pct(a):
-    return 100 * np.asarray(a, dtype=float)
 
 
 def lambda_chart(sweep):
@@ -219,53 +47,10 @@ def lambda_chart(sweep):
     return fig
 
 
-def clicked_lambda(event, sweep):
-    """The index in sweep.values of the clicked point, or None."""
-    labels = [f"{v:g}" for v in sweep.values]
-    for point in (event or {}).get("selection", {}).get("points", []):
-        if str(point.get("x")) in labels:
-            return labels.index(str(point["x"]))
-    return None
 
-
-def activate_lambda(index):
-    """Make the sweep's model number `index` the active model (a button or a click's callback)."""
-    o = outcomes()["lambda"]
-    lam = float(o.result.values[index])
-    run = state.make_run(replace(o.settings, lambd=lam), o.result.results[index],
-                         note="trained in the λ sweep")
-    state.add_run(run)
-    st.session_state["exp_lambda_msg"] = (f"Run #{run.id} (λ = {lam:g}) is now the active model: "
-                                          "the other pages use it.")
-
-
-def on_lambda_click():
-    """st.plotly_chart's on_select callback: the clicked point's model becomes active."""
-    index = clicked_lambda(st.session_state.get("exp_lambda_chart"), outcomes()["lambda"].result)
-    if index is not None:
-        st.session_state["exp_lambda_pick"] = index  # the picker below shows the clicked model
-        activate_lambda(index)
-
-
-def lesson_lambda(sweep):
-    b = sweep.best
-    lam, acc = sweep.values[b], pct(sweep.validation_accuracy)[b]
-    first = f"The best validation accuracy, {acc:.1f} %, came at λ = {lam:g}."
-    if b == 0 and len(sweep.values) > 1:
-        return first + (" No penalty was best here: with few iterations the optimizer stops before "
-                        "the wizard memorises his digits, so stopping early already acts like λ.")
-    if b == len(sweep.values) - 1:
-        return first + (" The largest λ tried was best, so the wizard was still memorising: try "
-                        "larger values, or more training digits.")
-    tr0, va0 = pct(sweep.train_accuracy)[0], pct(sweep.validation_accuracy)[0]
-    return first + (f" With λ = 0 he scored {tr0:.1f} % on the digits he studied but only {va0:.1f} % "
-                    "on new ones (memorising); with too much λ he does worse on both (too simple), "
-                    "and the validation set, not the training set, shows where the balance lies.")
-
-
-# --- 2. learning curve --------------------------------------------------------------------------
 
 def learning_chart(curve):
+    """Train and validation error against m, the number of digits studied (log scale)."""
     fig = go.Figure()
     for acc, cost, part, colour in ((curve.train_accuracy, curve.train_cost, "train", TRAIN),
                                     (curve.validation_accuracy, curve.validation_cost, "validation",
@@ -282,27 +67,9 @@ def learning_chart(curve):
     return fig
 
 
-def lesson_learning(curve):
-    diagnosis = ex.diagnose(curve)
-    tr, va = 100 - pct(curve.train_accuracy), 100 - pct(curve.validation_accuracy)
-    m = curve.values[-1]
-    at = f"With m = {m:,} he gets {tr[-1]:.1f} % of the studied digits wrong and {va[-1]:.1f} % of new ones."
-    return at + {
-        "variance": " The gap is large and the validation error is still falling as m grows: that is "
-                    "high variance, so more examples (or a larger λ) would help.",
-        "bias": " Both errors are high and close together: that is high bias, the network is too "
-                "simple, and more examples will not help; try more hidden units, a smaller λ or "
-                "more iterations.",
-        "good": " Both errors are low and close together: neither bias nor variance dominates, "
-                "and more examples would change little.",
-        "unclear": " The curve does not settle the question (a gap, but the validation error has "
-                   "stopped falling): try more iterations, or more points.",
-    }[diagnosis]
-
-
-# --- 3. seed spread -----------------------------------------------------------------------------
 
 def seed_chart(spread):
+    """Validation accuracy and final cost J, one dot per seed, as two box plots."""
     fig = make_subplots(rows=1, cols=2, subplot_titles=("validation accuracy (%)", "final cost J"),
                         horizontal_spacing=0.15)
     for col, (y, fmt) in enumerate(((pct(spread.validation_accuracy), "%{y:.2f}%"),
@@ -319,21 +86,12 @@ def seed_chart(spread):
     return fig
 
 
-def lesson_seeds(spread):
-    va = pct(spread.validation_accuracy)
-    n, lo, hi = len(va), va.min(), va.max()
-    return (f"The same settings from {n} different random starts reached {lo:.1f} % to {hi:.1f} % "
-            f"on validation (a spread of {hi - lo:.1f} points, standard deviation {va.std():.1f}). "
-            f"So two single runs that differ by less than about {hi - lo:.1f} points may differ by "
-            "luck alone: compare settings over several seeds before trusting a small gain.")
-
-
-# --- 4. optimizer race --------------------------------------------------------------------------
 
 RACE_X = {"iteration": "iteration", "seconds": "seconds", "evaluations": "n_evals"}
 
 
 def race_chart(race, x="iteration"):
+    """Each optimizer's cost J (log scale) against iteration, seconds or evaluations."""
     fig = go.Figure()
     for lane, colour in zip(race.lanes, LANE_COLOURS):
         data = np.column_stack([lane.iteration, lane.evals_per_iteration, lane.n_evals, lane.seconds])
@@ -353,6 +111,7 @@ def race_chart(race, x="iteration"):
 
 
 def race_rows(race):
+    """One row per optimizer for st.dataframe: iterations, evaluations, final J, time, accuracy."""
     return [{"optimizer": lane.name, "iterations": len(lane.iteration),
              "evaluations": int(lane.n_evals[-1]) if len(lane.n_evals) else 0,
              "evaluations per iteration": round(lane.n_evals[-1] / max(1, len(lane.iteration)), 1)
@@ -362,24 +121,6 @@ def race_rows(race):
              "validation %": round(100 * lane.validation_accuracy, 1), "message": lane.message}
             for lane in race.lanes]
 
-
-def lesson_race(race):
-    ranked = sorted(race.lanes, key=lambda lane: lane.cost[-1] if len(lane.cost) else np.inf)
-    finals = ", ".join(f"{lane.name} {lane.cost[-1]:.3f}" for lane in ranked if len(lane.cost))
-    first = f"With the same budget of {race.budget} passes over the data, the final costs were: {finals}."
-    if ranked and ranked[0].name == "L-BFGS-B":
-        why = (" L-BFGS-B won: it needs about one evaluation per iteration, picks its own step size "
-               "and remembers recent gradients to guess the valley's shape, which is why the "
-               "tutorial uses it; gradient descent needs a learning rate chosen by hand, and both "
-               "too small (crawling) and too large (overshooting) waste passes.")
-    else:
-        why = (f" Here {ranked[0].name} ended lowest, though L-BFGS-B is the tutorial's choice because "
-               "it picks its own step size with about one evaluation per iteration; try more iterations "
-               "and see whether the order holds.")
-    return first + why
-
-
-# --- 5 and 6. hidden units as images ------------------------------------------------------------
 
 def weight_mosaic(W1, image_shape, cols=None, gap=1):
     """Each hidden unit's input weights (W1 without its bias column) tiled into one image, with
@@ -431,6 +172,7 @@ def weights_figure(panels, image_shape, title=None, height=330, shared_scale=Tru
 
 
 def symmetry_cost_chart(sym):
+    """Cost J while training, for the equal start and the tiny random one."""
     fig = go.Figure()
     for name, cost, colour in zip(sym.names, sym.cost, ("#7f7f7f", VALID)):
         fig.add_trace(go.Scatter(x=np.arange(1, len(cost) + 1), y=cost, name=name, mode="lines",
@@ -440,45 +182,3 @@ def symmetry_cost_chart(sym):
                       yaxis_title="cost J", margin=dict(l=50, r=10, t=40, b=40),
                       legend=dict(orientation="h", y=-0.25))
     return fig
-
-
-def lesson_symmetry(sym, value=0.1, epsilon=1e-4):
-    res = dict(zip(sym.names, zip(pct(sym.validation_accuracy), sym.unit_spread, sym.cost)))
-    parts = []
-    if "all equal" in res:
-        acc, spread, cost = res["all equal"]
-        reference = res["tiny random"][1] if "tiny random" in res else 1.0
-        start = f"Started with every weight {value:g}, the hidden units get equal gradients"
-        if spread < 1e-3 * reference:
-            parts.append(f"{start} and are still identical after training (up to rounding errors: the "
-                         f"largest difference between two units is {spread:.0e}), so they all learn "
-                         f"the same single feature and validation accuracy stalls at {acc:.1f} %.")
-        else:
-            parts.append(f"{start}, yet after {len(cost)} iterations they differ by up to {spread:.2g}: "
-                         "the computer's rounding errors acted as a very tiny random start, which the "
-                         f"optimizer slowly amplified; validation accuracy reached {acc:.1f} %.")
-    if "tiny random" in res:
-        acc = res["tiny random"][0]
-        parts.append(f"Tiny random start weights (±{epsilon:g}) are enough to break the tie: each unit "
-                     f"learns its own feature and accuracy reaches {acc:.1f} %.")
-    return " ".join(parts)
-
-
-def lesson_hidden(hu, image_shape):
-    parts = []
-    if len(hu.lambdas) >= 2:
-        stats = [ex.weight_stats(w, image_shape) for w in hu.lambda_W1]
-        size, rough = zip(*stats)
-        lo, hi = hu.lambdas[0], hu.lambdas[-1]
-        if rough[-1] < rough[0] and size[-1] < size[0]:
-            parts.append(f"Going from λ = {lo:g} to λ = {hi:g} the hidden units' images turn from "
-                         f"speckled to smooth and faint (mean |weight| {size[0]:.2f} → {size[-1]:.2f}): "
-                         "the penalty removes weights that do not pay for themselves.")
-        else:
-            parts.append(f"Between λ = {lo:g} and λ = {hi:g} the images changed less than expected "
-                         f"(mean |weight| {size[0]:.2f} → {size[-1]:.2f}); try more iterations.")
-    if len(hu.sizes) >= 2:
-        accs = ", ".join(f"{a:.1f} % with {s}" for s, a in zip(hu.sizes, pct(hu.size_accuracy)))
-        parts.append(f"Validation accuracy was {accs} hidden units: a few units must each cover "
-                     "several digits, many units can afford narrower, more specialised features.")
-    return " ".join(parts)

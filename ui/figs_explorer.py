@@ -1,86 +1,35 @@
-"""The Data explorer's figures, and loading the user's own X.in / y.in into the session.
+"""The Data explorer's figures: random digits, class counts, pixel histogram, mean digits, PCA map.
 
-Figures: class counts, pixel histogram, the PCA map (one trace per digit, each
-point carrying its example's index so a click can show that digit).
-Loading: read_user_files parses uploads or paths in memory with nn_core's readers;
-load_into_session puts the result in st.session_state["user_data"] or, on a
-DataFormatError, leaves everything as it was and keeps the message to show.
+The PCA map has one trace per digit, each point carrying its example's index so that a
+click can show that digit (picked_index reads the click back).
 """
-
-import dataclasses
-import hashlib
-from pathlib import Path
 
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from nn_core import DataFormatError, pca, read_mat, read_npz, read_seed_data, sample_indices
+from nn_core import class_means, pca, sample_indices
 
-from . import state
+from . import charts
 
 PCA_POINTS = 2000  # points on the PCA map: enough to see the clusters, few enough to stay fast
 DIGIT_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
                  "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
-ERROR_KEY = "explorer_load_error"
 
 
-# --- loading the user's data --------------------------------------------------------------
-
-def read_user_files(x_src, y_src=None):
-    """A Dataset from X.in + y.in (text), or from one .mat / .npz holding X and y.
-
-    Sources are paths, bytes or uploaded files; nothing is written to disk.
-    Raises DataFormatError saying what was expected and what was found.
-    """
-    if x_src is None:
-        raise DataFormatError("no X file: expected X.in (one digit per row), a .mat or a .npz file")
-    name = str(getattr(x_src, "name", x_src if isinstance(x_src, (str, Path)) else "X.in"))
-    suffix = Path(name).suffix.lower()
-    if suffix in (".mat", ".npz"):
-        reader = read_mat if suffix == ".mat" else read_npz
-        ds = reader(x_src).get("data")
-        if ds is None:
-            shown = getattr(x_src, "name", None) or Path(name).name  # an upload's name is not a path
-            raise DataFormatError(f"{shown} holds no digits: expected arrays named X and y, "
-                                  "found weights only or other names")
-    else:
-        if y_src is None:
-            raise DataFormatError("y.in is missing: expected both X.in (one digit per row) and "
-                                  "y.in (its labels), found only X")
-        ds = read_seed_data(x_src, y_src)
-    # The picker, the runs and the training cache tell data sets apart by name: give each
-    # distinct upload its own, with a short fingerprint of its contents.
-    h = hashlib.sha1(np.ascontiguousarray(ds.X).data)  # the buffer itself: no copy of X
-    h.update(np.ascontiguousarray(ds.y).data)
-    tag = h.hexdigest()[:6]
-    return dataclasses.replace(ds, name=f"{ds.name or 'your data'} · {len(ds):,} digits · {tag}")
+def random_grid(ds, n, seed):
+    """displayData: n x n digits drawn at random (seeded) from ds, titled with their labels."""
+    sel = sample_indices(len(ds), n * n, seed=seed)
+    return charts.image_grid(ds.X[sel], ds.image_shape, cols=n, titles=[f"{ds.y[i]}" for i in sel],
+                             ids=sel, id_prefix="example #", px_per_row=max(60, 480 // n))
 
 
-def load_into_session(x_src, y_src=None, picker_key="explorer_dataset"):
-    """Parse the files; on success make them the session's user_data and pick them.
+def mean_digits(ds):
+    """The mean digit of each class, 0 to 9 (black where a class has no examples)."""
+    return charts.image_grid(np.nan_to_num(class_means(ds.X, ds.y)), ds.image_shape, cols=10,
+                             titles=[f"mean {d}" for d in range(10)], id_prefix="mean digit ",
+                             px_per_row=130)
 
-    On DataFormatError nothing changes except the error message kept under ERROR_KEY
-    (the active model and the runs are never touched here). Returns the Dataset or None.
-    """
-    try:
-        ds = read_user_files(x_src, y_src)
-    except DataFormatError as err:
-        st.session_state[ERROR_KEY] = str(err)
-        return None
-    st.session_state.pop(ERROR_KEY, None)
-    st.session_state["user_data"] = ds
-    st.session_state[picker_key] = ds.name
-    return ds
-
-
-def data_dir_files():
-    """(X.in, y.in) paths in the repository's data/ folder, or None if either is missing."""
-    x, y = state.DATA_DIR / "X.in", state.DATA_DIR / "y.in"
-    return (x, y) if x.is_file() and y.is_file() else None
-
-
-# --- figures ------------------------------------------------------------------------------
 
 def count_bars(counts):
     fig = go.Figure(go.Bar(x=[str(d) for d in range(len(counts))], y=counts,

@@ -27,6 +27,11 @@ def pages(hidden_size, size=PAGE_SIZE):
     return [(s, min(s + size, hidden_size)) for s in range(0, hidden_size, size)]
 
 
+def weight_limit(W1):
+    """The largest |weight| from a pixel (bias column left out): one colour scale for every unit."""
+    return float(np.abs(np.asarray(W1)[:, 1:]).max()) or 1.0
+
+
 def weight_mosaic(W1, image_shape, units, limit, selected=None):
     """Rows `units` of W1 (bias dropped) as clickable images on one scale -limit..limit."""
     cols = max(1, math.ceil(math.sqrt(len(units))))
