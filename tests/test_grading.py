@@ -133,3 +133,10 @@ def test_no_fitting_data_set_says_what_w1_needs():
     with pytest.raises(DataFormatError, match="W1 has 50 columns") as info:
         fitting_datasets(50, SHAPES)
     assert "401 for 20×20 digits" in str(info.value) and "65 for 8×8 digits" in str(info.value)
+
+
+def test_a_split_of_another_data_set_is_refused(trained):
+    net, ds, _ = trained
+    other = split_dataset(load_dataset("mnist-20x20"), seed=0)
+    with pytest.raises(DataFormatError, match="expected 64 inputs .*found 400"):
+        grade_weights(layout.raw_seed_weights(*seed_weights_bytes(net)), ds, other)

@@ -67,6 +67,10 @@ def grade_weights(raw, dataset, split, promised=False, report=None):
     (it tries every reading, the slow part); promised: grade the reading the file format promises
     even when another fits better.
     """
+    n = int(np.prod(dataset.image_shape))
+    if split.train.n_inputs != n:
+        raise DataFormatError(f"the split must be of the data set graded on: expected {n} inputs "
+                              f"({dataset.name}), found {split.train.n_inputs}")
     if report is None:
         report = diagnose_layout(raw.W1, raw.W2, dataset.X, dataset.y, dataset.image_shape,
                                  expected=raw.expected)
