@@ -42,6 +42,7 @@ from .lessons.analysis import (
     sample_indices,
     top_activating,
 )
+from .lessons.grading import Grade, fitting_datasets, grade_weights
 from .lessons.saliency import contrast, contributions, saliency
 from .lessons.teaching import BUG_EXPLANATIONS, BUGS, backprop_one
 from .network.activations import sigmoid
@@ -74,6 +75,9 @@ __all__ = [
     "drawing_steps",
     "DrawingSteps",
     "experiments",
+    "fitting_datasets",
+    "Grade",
+    "grade_weights",
     "gradient_check",
     "GradientCheck",
     "HIDDEN_RANGE",

@@ -132,13 +132,12 @@ def grade_pipeline(case):
     else:
         w1, w2 = (case.data, GOOD["W2.in"]) if case.target == "W1.in" else (GOOD["W1.in"], case.data)
         raw = layout.raw_seed_weights(Upload("W1.in", w1), Upload("W2.in", w2))
-    sizes = {400: "mnist-20x20", 784: "mnist-28x28", 64: "sklearn-8x8"}
-    fits = [sizes[n] for n in layout.input_sizes(raw.W1.shape[1]) if n in sizes]
-    if not fits:
-        return "st.error: no data set fits W1's width"
-    ds = state.builtin_dataset(fits[0])
-    return layout.diagnose_layout(raw.W1, raw.W2, ds.X[:200], ds.y[:200], ds.image_shape,
-                                  expected=raw.expected)
+    shapes = {name: info.image_shape for name, info in nn_core.DATASET_INFO.items()}
+    name = nn_core.fitting_datasets(raw.W1.shape[1], shapes)[0]  # none: a DataFormatError
+    ds, split = state.builtin_dataset(name), state.builtin_split(name)
+    report = layout.diagnose_layout(raw.W1, raw.W2, ds.X[:200], ds.y[:200], ds.image_shape,
+                                    expected=raw.expected)
+    return nn_core.grade_weights(raw, ds, split, report=report)
 
 
 @pytest.mark.parametrize("case", WEIGHT_CASES, ids=[c.id for c in WEIGHT_CASES])

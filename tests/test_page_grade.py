@@ -13,7 +13,7 @@ from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
 from nn_core import network_npz_bytes, seed_weights_bytes
-from ui import state
+from ui import formulas, state
 
 PAGE = str(ROOT / "pages/7_Grade_weights.py")
 
@@ -54,6 +54,7 @@ def test_grading_the_default_model_shows_its_accuracy(default):
     assert float(metric(at, "test accuracy").rstrip("%")) > 85
     assert at.success[0].value.startswith("As expected")
     assert at.info[-1].value.startswith("**Experiment to try:**")
+    assert any(formulas.J in f.value for f in at.latex)  # the one J formula, shared
 
 
 def test_the_default_models_tutorial_files_are_as_expected(default):

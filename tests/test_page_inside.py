@@ -9,7 +9,7 @@ from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
 from nn_core import cost_and_gradient, train
-from ui import state
+from ui import formulas, state
 from ui.settings import Settings
 
 PAGE = str(ROOT / "pages/6_Inside_the_network.py")
@@ -55,6 +55,18 @@ def test_renders_and_the_correct_backprop_passes(small_run):
     assert float(metric(at, "relative difference: correct backprop")) < 1e-7
     assert at.success and not at.error
     assert at.info[-1].value.startswith("**Experiment to try:**")
+
+
+def test_the_maths_shows_the_one_j_formula_and_the_unit_worked_out(small_run):
+    run, split = small_run
+    at = page(run)
+    shown = [f.value for f in at.latex]
+    assert any(formulas.J in f for f in shown)  # the same J as every page that shows it
+    j = int(at.slider(key="inside_unit").value)
+    x, y = split.train.X[0], split.train.y[0]
+    a2 = run.network.forward(x).a2[0]
+    back = run.network.W2[:, j + 1] @ (run.network.predict_proba(x)[0] - np.eye(10)[y])
+    assert any(f"({back:.4f}) \\times {a2[j] * (1 - a2[j]):.4f}" in f for f in shown)
 
 
 def test_the_bug_toggle_changes_the_relative_difference(small_run):

@@ -102,6 +102,21 @@ def test_hand_worked_delta2():
     b = backprop_one(net, [0.5], 7)
     assert b.delta2[0] == pytest.approx(4.410069, abs=1e-6)
     np.testing.assert_allclose(b.dW1, [[4.410069, 2.205034]], atol=1e-6)
+    # The two factors the Inside page shows: the error sent back and the sigmoid's slope.
+    assert b.back[0] == pytest.approx(17.640276, abs=1e-6)
+    assert b.slope[0] == pytest.approx(0.25)
+    assert b.largest_error_unit == 0
+
+
+def test_delta2_is_the_error_sent_back_times_the_slope():
+    net, X, y = small_problem(6, 4, 5, seed=3)
+    b = backprop_one(net, X[1], 4)
+    act = net.forward(X[1:2])
+    np.testing.assert_allclose(b.slope, act.a2[0] * (1 - act.a2[0]))
+    np.testing.assert_allclose(b.back * b.slope, b.delta2, rtol=1e-12)
+    assert np.all((b.slope > 0) & (b.slope <= 0.25))  # a sigmoid's slope is at most 1/4
+    assert b.prediction == int(np.argmax(net.predict_proba(X[1])[0]))
+    assert abs(b.delta2[b.largest_error_unit]) == np.abs(b.delta2).max()
 
 
 def test_one_example_rejects_wrong_input():

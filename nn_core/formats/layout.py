@@ -83,6 +83,11 @@ class LayoutReport:
     def best(self):
         return self.candidates[0]
 
+    @property
+    def offers_choice(self):
+        """True when the promised reading fits the shapes but another reads the digits better."""
+        return self.status == "mistake" and self.expected is not None
+
 
 @dataclass(frozen=True)
 class RawWeights:

@@ -11,6 +11,8 @@ How it works
        dW1 = delta2 [1, a1]^T,   dW2 = delta3 [1, a2]^T   (+ lambd W on non-bias columns, m = 1).
 3. Row j of dW1 without its bias is delta2_j * a1: hidden unit j's gradient has the shape of
    the input image, so the dashboard can draw it.
+4. delta2 is kept in its two factors as well: the error sent back, W2[:, 1:]^T delta3, and the
+   sigmoid's slope a2 (1 - a2), so a page can show delta2 = back * slope for one unit.
 """
 
 from dataclasses import dataclass
@@ -69,10 +71,22 @@ class Backprop:
     dW2: np.ndarray  # (10, h+1)
     J: float  # this example's cost (m = 1)
     lambd: float
+    back: np.ndarray  # (h,) the error sent back to the hidden units, W2[:, 1:]^T delta3
+    slope: np.ndarray  # (h,) the sigmoid's slope a2 (1 - a2); delta2 = back * slope
 
     def unit_gradient(self, j):
         """Hidden unit j's input-weight gradient without the bias: delta2_j * a1 (+ lambd W1 part)."""
         return self.dW1[j, 1:]
+
+    @property
+    def prediction(self):
+        """The digit the network says: the output unit with the largest a3."""
+        return int(np.argmax(self.a3))
+
+    @property
+    def largest_error_unit(self):
+        """The hidden unit with the largest error |delta2| for this example."""
+        return int(np.argmax(np.abs(self.delta2)))
 
 
 def backprop_one(net, x, label, lambd=0.0):
@@ -87,5 +101,6 @@ def backprop_one(net, x, label, lambd=0.0):
     grad = backward(net.W1, net.W2, act, Y, lambd)
     data, reg = terms(net.W1, net.W2, act, Y, lambd)
     a1, z2, a2, z3, a3 = (v[0] for v in (act.a1, act.z2, act.a2, act.z3, act.a3))
-    return Backprop(a1, z2, a2, z3, a3, Y[0], grad.delta3[0], grad.delta2[0], grad.dW1, grad.dW2,
-                    data + reg, lambd)
+    delta3 = grad.delta3[0]
+    return Backprop(a1, z2, a2, z3, a3, Y[0], delta3, grad.delta2[0], grad.dW1, grad.dW2,
+                    data + reg, lambd, back=net.W2[:, 1:].T @ delta3, slope=a2 * (1 - a2))
