@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import charts, figs_train, mistakes, nav, run_comparison, state
+from ui import charts, mistakes, nav, runs_views, state
 from ui import training_ui as tui
 from ui.glossary import explain
 
@@ -79,28 +79,7 @@ else:
     mistakes.show_mistakes(net, split.validation)
 
 # --- the runs of this session -------------------------------------------------------------------
-st.subheader("Your runs", help=explain("overfitting"))
-every = [state.default_run()] + state.runs()
-rows = tui.history_rows(every, run.id)
-st.dataframe(rows, hide_index=True, column_config=tui.HISTORY_COLUMNS, key="train_history")
-compared = every if len(every) <= 2 else every[1:]  # two runs of yours: without the default
-knob = run_comparison.knob_that_differs(compared)
-shown = compared if knob else every
-labels, order = run_comparison.chart_axis(shown, knob)
-charts.show(st, figs_train.runs_chart(tui.history_rows(shown, run.id), labels, order,
-                                      run_comparison.KNOB_NAMES.get(knob, "run")), key="train_runs_chart")
-verdict = run_comparison.verdict(compared, knob, run_comparison.seed_noise(compared))
-if verdict:
-    st.info(verdict)
-st.caption("Validation accuracy decides between runs. The test digits are kept for the end: look at "
-           "the test accuracy once, for the run you chose, so that choosing cannot flatter it.")
-pick_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
-ids = [r.id for r in reversed(every)]
-labels = {r.id: r.label for r in every}
-chosen = pick_col.selectbox("model", ids, format_func=labels.get, key="train_pick")
-if button_col.button("Make it the active model", key="train_activate", disabled=chosen == run.id):
-    state.set_active(chosen)
-    st.rerun()
+runs_views.your_runs(run)
 
 st.subheader("Download the active model")
 tui.downloads_ui(net, split.train.image_shape if split is not None else None)

@@ -18,7 +18,7 @@ from ui.nav import PAGES
 # Technical words a beginner met unexplained (the beginner's pass) and the rest the app uses.
 TECHNICAL_WORDS = [
     "z3", "a3", "∂z3/∂a1", "saliency", "L-BFGS-B", "CG", "TNC", "cross-entropy", "PCA",
-    "principal component", "high variance", "column-major", "converted twice",
+    "principal component", "high variance", "column-major", "converted twice", "box plot",
     "gradient norm", "relative difference", "a1", "z2", "a2", "delta2", "delta3", "λ",
     "regularization", "cost J", "iteration", "maxiter", "learning rate", "validation", "test",
     "overfitting", "bias", "high bias", "one-hot", "sigmoid", "seed", "symmetry", "backprop",

@@ -3,6 +3,7 @@ shows its chart and its lesson and keeps them across reruns and page visits; the
 again come from the cache; a λ sweep's model can be made active; Stop keeps the trainings that
 had finished; settings nn_core refuses show an error."""
 
+import plotly_spec
 import pytest
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
@@ -161,3 +162,13 @@ def test_a_data_set_too_small_for_validation_says_so_instead_of_offering_runs():
     assert not [b for b in at.button if (b.key or "").endswith("_run")]  # nothing to run on
     at.selectbox(key="exp_dataset").set_value("sklearn-8x8").run()  # the way back
     assert at.button(key="exp_symmetry_run")
+
+
+def test_the_seed_spread_chart_names_what_each_axis_and_box_shows():
+    at = run(_page(maxiter=3), "seeds")
+    spec = plotly_spec.figure(at, "exp_seed_chart")
+    boxes = [t["name"] for t in spec["data"]]
+    assert boxes == ["validation accuracy, 10 seeds", "final cost J, 10 seeds"]  # not "10 seeds"/"J"
+    titles = [spec["layout"][axis]["title"]["text"] for axis in ("yaxis", "yaxis2")]
+    assert titles[0] == "validation accuracy (%)" and titles[1].startswith("cost J on the training digits")
+    assert any("Each box plot gathers the ten seeds" in c.value for c in at.tabs[2].caption)

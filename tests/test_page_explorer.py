@@ -229,3 +229,12 @@ def test_the_upload_box_states_the_limits_and_a_199_kb_bomb_is_refused_saying_th
     assert (f"too large once unpacked: expected at most {nn_core.MAX_UNPACKED_BYTES:,} bytes of arrays, "
             "found at least 204,850,256") in shown
     assert "user_data" not in at.session_state
+
+
+def test_the_pca_map_says_what_to_see_in_it_and_names_its_axes():
+    at = page()
+    assert any(c.value.startswith("What to see: digits that look alike land close together")
+               for c in at.caption)
+    layout = figure(at, "explorer_pca_mnist-20x20")["layout"]
+    assert layout["xaxis"]["title"]["text"].startswith("principal component 1 (")
+    assert layout["yaxis"]["title"]["text"].startswith("principal component 2 (")

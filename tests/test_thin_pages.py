@@ -15,8 +15,6 @@ PAGES = sorted((ROOT / "pages").glob("*.py"))
 MAX_LINES = 100
 NOT_YET_THIN = {  # page: (its lines when this test was written, it imports numpy)
     "4_Draw_and_predict.py": (117, True),
-    "6_Inside_the_network.py": (176, True),
-    "7_Grade_weights.py": (196, False),
 }
 
 

@@ -18,6 +18,7 @@ from . import charts, state
 from . import experiment_lessons as lessons
 from . import figs_experiments as fx
 from .experiment_runs import outcomes
+from .glossary import explain
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,13 @@ def _show_lambda(o):
 
 # --- 2-6: figures -------------------------------------------------------------------------------
 
+def _show_seeds(o):
+    charts.show(st, fx.seed_chart(o.result), key="exp_seed_chart")
+    st.caption("Each box plot gathers the ten seeds: the box holds the middle half, the line in it "
+               "the median, the whiskers the best and worst seed. Its height is the seed-to-seed "
+               "noise any other difference must beat.", help=explain("box plot", "seed spread", "seed"))
+
+
 def _show_race(o):
     x = st.segmented_control("cost against", list(fx.RACE_X), default="iteration", key="exp_race_x")
     charts.show(st, fx.race_chart(o.result, x or "iteration"), key="exp_race_chart")
@@ -129,7 +137,7 @@ EXPERIMENTS = (
                   "says the accuracy \"may vary by about 1 % due to the random initialization\": here "
                   "it is.",
         lambda split, base, p: ex.seed_spread(split, base, progress=p),
-        lambda o: charts.show(st, fx.seed_chart(o.result), key="exp_seed_chart"),
+        _show_seeds,
         lambda o: lessons.seed_spread(o.result)),
     Experiment(
         "race", "4 · Optimizer race", "Run the race",

@@ -10,6 +10,7 @@ import streamlit as st
 
 from . import charts, state
 from . import figs_explorer as fx
+from .glossary import explain
 
 TEST_NO = 3402  # the example the tutorial's predict.py looks at first
 
@@ -71,6 +72,10 @@ def pca_map(ds, name):
     with map_col:
         charts.show(st, fx.pca_scatter(pidx, Z, ds.y, ratio, picked), width="stretch",
                     on_select="rerun", selection_mode="points", key=event_key)
+        st.caption("What to see: digits that look alike land close together, so each digit's colour "
+                   "forms its own cloud; where two clouds overlap (often 4 and 9, or 3, 5 and 8) the "
+                   "digits are hard to tell apart, for the network too.",
+                   help=explain("PCA", "principal component"))
     with pick_col:
         if picked is None:
             st.info("Click a point on the map to see its digit here.")

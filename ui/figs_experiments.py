@@ -70,18 +70,18 @@ def learning_chart(curve):
 
 def seed_chart(spread):
     """Validation accuracy and final cost J, one dot per seed, as two box plots."""
-    fig = make_subplots(rows=1, cols=2, subplot_titles=("validation accuracy (%)", "final cost J"),
-                        horizontal_spacing=0.15)
-    for col, (y, fmt) in enumerate(((pct(spread.validation_accuracy), "%{y:.2f}%"),
-                                    (spread.final_cost, "%{y:.4f}")), start=1):
-        name = f"{len(spread.values)} seeds" if col == 1 else "J"
-        fig.add_trace(go.Box(y=y, customdata=spread.values, name=name,
+    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.15,
+                        subplot_titles=("validation accuracy of each seed", "final cost J of each seed"))
+    panels = ((pct(spread.validation_accuracy), "%{y:.2f}%", "validation accuracy"),
+              (spread.final_cost, "%{y:.4f}", "final cost J"))
+    for col, (y, fmt, what) in enumerate(panels, start=1):
+        fig.add_trace(go.Box(y=y, customdata=spread.values, name=f"{what}, {len(spread.values)} seeds",
                              boxpoints="all", jitter=0.4, pointpos=0, marker=dict(size=9, color=VALID),
                              showlegend=False, hovertemplate=f"seed %{{customdata}}: {fmt}<extra></extra>"),
                       row=1, col=col)
-    fig.update_yaxes(title_text="accuracy (%)", row=1, col=1)
-    fig.update_yaxes(title_text="J", row=1, col=2)
-    fig.update_xaxes(title_text="one dot per seed")
+    fig.update_yaxes(title_text="validation accuracy (%)", row=1, col=1)
+    fig.update_yaxes(title_text="cost J on the training digits (no unit)", row=1, col=2)
+    fig.update_xaxes(title_text="one dot per seed; the box holds the middle half")
     fig.update_layout(height=380, margin=dict(l=50, r=10, t=40, b=40))
     return fig
 

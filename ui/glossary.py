@@ -107,6 +107,8 @@ GLOSSARY = {
            "the two directions in which the digits differ most.",
     "principal component": "One of PCA's directions: a pattern of pixels along which the digits "
                            "vary most. The percentage is the share of all variation it shows.",
+    "box plot": "A chart of many numbers at once: the box holds the middle half, the line in it "
+                "is the median, and the whiskers reach the smallest and largest.",
     "confusion matrix": "A 10 × 10 table: row = the true digit, column = the digit the network "
                         "said. The diagonal is right; everything else is a mistake, by kind.",
     # --- files ---

@@ -299,29 +299,6 @@ def show_message(message):
         getattr(st, level)(text)
 
 
-# --- the history table -------------------------------------------------------------------------
-
-HISTORY_COLUMNS = {
-    "run": st.column_config.NumberColumn("run", format="#%d", width="small"),
-    "active": st.column_config.CheckboxColumn("active", width="small"),
-    "train": st.column_config.NumberColumn("train %", format="%.1f"),
-    "validation": st.column_config.NumberColumn("validation %", format="%.1f"),
-    "test": st.column_config.NumberColumn("test %", format="%.1f"),
-    "seconds": st.column_config.NumberColumn("seconds", format="%.1f"),
-    "settings": st.column_config.TextColumn("settings", width="large"),
-    "message": st.column_config.TextColumn("message", width="large",
-                                           help="What the optimizer said when it stopped."),
-}
-
-
-def history_rows(runs, active_id):
-    """One row per run for st.dataframe: settings, accuracies (%), iterations, time, message."""
-    return [{"run": r.id, "active": r.id == active_id, "settings": r.settings.label(r.result.n_iterations),
-             "train": 100 * r.accuracy["train"], "validation": 100 * r.accuracy["validation"],
-             "test": 100 * r.accuracy["test"], "iterations": r.result.n_iterations,
-             "seconds": r.result.seconds, "message": r.result.message} for r in runs]
-
-
 def downloads_ui(net, image_shape):
     """The active model as the tutorial's TrainedW1.in / TrainedW2.in and as an .npz; a model the
     tutorial's files cannot hold (images that are not square) gets the .npz and the reason."""
