@@ -44,20 +44,32 @@ from .lessons.analysis import (
 )
 from .lessons.saliency import contrast, contributions, saliency
 from .lessons.teaching import BUG_EXPLANATIONS, BUGS, backprop_one
-from .network.activations import sigmoid
+from .network.activations import ACTIVATIONS, OUTPUTS, sigmoid
 from .network.backprop import Activations
 from .network.cost import cost_and_gradient, cost_terms, one_hot
 from .network.gradcheck import GradientCheck, gradient_check, small_problem
+from .network.knobs import (
+    HIDDEN_RANGE,
+    MAX_HIDDEN_LAYERS,
+    MAX_HIDDEN_TOTAL,
+    METHODS,
+    check_activation,
+    check_hidden_size,
+    check_output,
+)
 from .network.metrics import confusion_matrix, mistakes, per_class_accuracy
-from .network.network import HIDDEN_RANGE, Network, check_hidden_size
-from .network.training import METHODS, Step, TrainResult, train
+from .network.network import Network
+from .network.training import Step, TrainResult, train
 
 __all__ = [
+    "ACTIVATIONS",
     "Activations",
     "backprop_one",
     "BUG_EXPLANATIONS",
     "BUGS",
+    "check_activation",
     "check_hidden_size",
+    "check_output",
     "class_counts",
     "class_means",
     "confusion_matrix",
@@ -80,6 +92,8 @@ __all__ = [
     "layout",
     "load_dataset",
     "MAX_DIGITS",
+    "MAX_HIDDEN_LAYERS",
+    "MAX_HIDDEN_TOTAL",
     "MAX_MY_DIGITS",
     "MAX_PIXELS",
     "MAX_UNPACKED_BYTES",
@@ -92,6 +106,7 @@ __all__ = [
     "Network",
     "network_npz_bytes",
     "one_hot",
+    "OUTPUTS",
     "pca",
     "per_class_accuracy",
     "pixel_histogram",
