@@ -20,7 +20,7 @@ from .digits.drawing import RECIPES, DrawingSteps, drawing_steps, prepare_drawin
 from .digits.my_digits import MAX_MY_DIGITS
 from .errors import DataFormatError
 from .formats import layout
-from .formats.archives import network_npz_bytes, read_mat, read_npz
+from .formats.archives import network_npz_bytes, read_mat, read_npz, write_network_npz
 from .formats.seed_files import (
     read_seed_data,
     read_seed_weights,
@@ -132,5 +132,6 @@ __all__ = [
     "train",
     "TrainResult",
     "write_seed_data",
+    "write_network_npz",
     "write_seed_weights",
 ]

@@ -17,10 +17,10 @@ from pathlib import Path
 
 from .digits.datasets import DATASETS, load_dataset, split_dataset
 from .errors import DataFormatError
-from .formats.archives import network_npz_bytes, read_npz
+from .formats.archives import read_npz, write_network_npz
 from .formats.seed_files import read_seed_data, read_seed_weights, write_seed_weights
 from .network.activations import ACTIVATIONS, OUTPUTS
-from .network.knobs import HIDDEN_RANGE, MAX_HIDDEN_LAYERS, METHODS, check_hidden_size
+from .network.knobs import HIDDEN_RANGE, MAX_HIDDEN_LAYERS, METHODS
 from .network.training import train
 
 
@@ -39,7 +39,7 @@ def _parser():
     t.add_argument("--lambda", dest="lambd", type=float, default=1.0,
                    help="regularization strength lambda >= 0 (default: %(default)s)")
     t.add_argument("--maxiter", type=int, default=50, help="optimizer iterations (default: %(default)s)")
-    t.add_argument("--hidden", dest="hidden_size", default=None,
+    t.add_argument("--hidden", dest="hidden_size", default=None, type=_hidden_sizes,
                    help=f"hidden units, {HIDDEN_RANGE[0]} to {HIDDEN_RANGE[1]}, or one such number "
                    f"per hidden layer separated by commas (up to {MAX_HIDDEN_LAYERS}, e.g. 100,50); "
                    "default: 25, or the size of --w1's start weights")
@@ -67,6 +67,16 @@ def _parser():
     return p
 
 
+def _hidden_sizes(text):
+    """"25" -> 25, "100,50" -> (100, 50); train checks the range (knobs.check_hidden_size)."""
+    parts = [p.strip() for p in text.split(",")]
+    if not all(p.lstrip("-").isdigit() for p in parts):
+        raise argparse.ArgumentTypeError(f"expected a whole number of hidden units, or one per "
+                                         f"hidden layer separated by commas (e.g. 100,50), found "
+                                         f"{text!r}")
+    return int(parts[0]) if len(parts) == 1 else tuple(int(p) for p in parts)
+
+
 def _data(args):
     if (args.x is None) != (args.y is None):
         raise DataFormatError("give both --x and --y, or neither (to use --dataset)")
@@ -82,7 +92,6 @@ def _train(args):
         raise DataFormatError("give both --w1 and --w2, or neither (to start from random weights)")
     if args.w1 is not None:
         init = read_seed_weights(args.w1, args.w2, n_inputs=ds.n_inputs)
-    hidden = None if args.hidden_size is None else check_hidden_size(args.hidden_size, "--hidden")
     split = split_dataset(ds, seed=0)
     print(f"{ds.name}: {len(ds)} digits, {ds.n_inputs} inputs; training on {len(split.train)}")
 
@@ -90,7 +99,7 @@ def _train(args):
         if step.iteration % 10 == 0 or step.iteration == args.maxiter:
             print(f"  iteration {step.iteration:4d}  cost J = {step.cost:.4f}  ({step.seconds:.1f} s)")
 
-    result = train(split.train.X, split.train.y, hidden_size=hidden, lambd=args.lambd,
+    result = train(split.train.X, split.train.y, hidden_size=args.hidden_size, lambd=args.lambd,
                    maxiter=args.maxiter, seed=args.seed, init=init, method=args.method,
                    callback=progress, learning_rate=args.learning_rate,
                    activation=args.activation, output=args.output)
@@ -106,7 +115,7 @@ def _train(args):
         print(f"wrote {w1} and {w2}")
     else:  # the tutorial's files cannot say how many layers or which activation
         path = args.out / "network.npz"
-        path.write_bytes(network_npz_bytes(net))
+        write_network_npz(net, path)
         print(f"wrote {path} ({net!r}); predict with --network {path}")
     return 1 if result.diverged else 0
 

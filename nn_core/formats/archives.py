@@ -20,6 +20,7 @@ How it works
 import io
 import math
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import scipy.io
@@ -198,3 +199,8 @@ def network_npz_bytes(net):
     np.savez_compressed(buf, **matrices, activation=np.array(net.activation),
                         output=np.array(net.output))
     return buf.getvalue()
+
+
+def write_network_npz(net, path):
+    """net as an .npz file at path (the command line's network.npz for any architecture)."""
+    Path(path).write_bytes(network_npz_bytes(net))

@@ -49,13 +49,13 @@ def check_hidden_size(h, what="hidden_size"):
     if len(layers) > MAX_HIDDEN_LAYERS:
         raise DataFormatError(f"{what}: expected 1 to {MAX_HIDDEN_LAYERS} hidden layers, found "
                               f"{len(layers)} ({h!r})")
+    if all(_whole(k) for k in layers) and sum(layers) > MAX_HIDDEN_TOTAL:
+        raise DataFormatError(f"{what}: expected at most {MAX_HIDDEN_TOTAL} hidden units in all "
+                              f"layers together, found {sum(layers)} ({h!r})")
     for k in layers:
         if not (_whole(k) and lo <= k <= hi):
             raise DataFormatError(f"{what}: expected a whole number of hidden units from {lo} to "
                                   f"{hi}, found {k!r}")
-    if sum(layers) > MAX_HIDDEN_TOTAL:
-        raise DataFormatError(f"{what}: expected at most {MAX_HIDDEN_TOTAL} hidden units in all "
-                              f"layers together, found {sum(layers)} ({h!r})")
     return int(layers[0]) if len(layers) == 1 else tuple(int(k) for k in layers)
 
 

@@ -141,8 +141,10 @@ def train(
     else:
         check_hidden_size(init.hidden_size, "start weights W1 (one row per hidden unit)")
         if hidden_size is not None and hidden_size != init.hidden_size:
+            theirs = (f"W1 has {init.hidden_size} rows (hidden units)" if len(init.weights) == 2
+                      else f"hidden layers have {init.hidden_size} units")
             raise DataFormatError(f"hidden_size={hidden_size} contradicts the start weights, whose "
-                                  f"hidden layers have {init.hidden_size} units: give one or the other")
+                                  f"{theirs}: give one or the other")
         for knob, value, theirs in (("activation", activation, init.activation),
                                     ("output", output, init.output)):
             if value is not None and value != theirs:
