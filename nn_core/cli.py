@@ -20,7 +20,7 @@ from .errors import DataFormatError
 from .formats.archives import read_npz, write_network_npz
 from .formats.seed_files import read_seed_data, read_seed_weights, write_seed_weights
 from .network.activations import ACTIVATIONS, OUTPUTS
-from .network.knobs import HIDDEN_RANGE, MAX_HIDDEN_LAYERS, METHODS
+from .network.knobs import HIDDEN_RANGE, MAX_HIDDEN_LAYERS, METHODS, parse_hidden_size
 from .network.training import train
 
 
@@ -69,12 +69,11 @@ def _parser():
 
 def _hidden_sizes(text):
     """"25" -> 25, "100,50" -> (100, 50); train checks the range (knobs.check_hidden_size)."""
-    parts = [p.strip() for p in text.split(",")]
-    if not all(p.lstrip("-").isdigit() for p in parts):
-        raise argparse.ArgumentTypeError(f"expected a whole number of hidden units, or one per "
-                                         f"hidden layer separated by commas (e.g. 100,50), found "
-                                         f"{text!r}")
-    return int(parts[0]) if len(parts) == 1 else tuple(int(p) for p in parts)
+    try:
+        layers = parse_hidden_size(text, "--hidden")
+    except DataFormatError as e:  # argparse's own one-line error and exit code 2
+        raise argparse.ArgumentTypeError(str(e)) from None
+    return layers[0] if len(layers) == 1 else tuple(layers)
 
 
 def _data(args):

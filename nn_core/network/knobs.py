@@ -35,12 +35,7 @@ def check_hidden_size(h, what="hidden_size"):
     lo, hi = HIDDEN_RANGE
     layers = h
     if isinstance(h, str):
-        parts = [p.strip() for p in h.split(",")]
-        if not all(p.lstrip("-").isdigit() for p in parts):
-            raise DataFormatError(f"{what}: expected whole numbers of hidden units from {lo} to {hi}, "
-                                  f"one per hidden layer separated by commas (e.g. 25 or 100,50), "
-                                  f"found {h!r}")
-        layers = [int(p) for p in parts]
+        layers = parse_hidden_size(h, what)
     elif _whole(h):
         layers = [h]
     elif not isinstance(h, (tuple, list)) or not h:
@@ -57,6 +52,17 @@ def check_hidden_size(h, what="hidden_size"):
             raise DataFormatError(f"{what}: expected a whole number of hidden units from {lo} to "
                                   f"{hi}, found {k!r}")
     return int(layers[0]) if len(layers) == 1 else tuple(int(k) for k in layers)
+
+
+def parse_hidden_size(text, what="hidden_size"):
+    """"25" -> [25], "100,50" -> [100, 50]: the numbers only; check_hidden_size checks them."""
+    parts = [p.strip() for p in text.split(",")]
+    if not all(p.lstrip("-").isdigit() for p in parts):
+        lo, hi = HIDDEN_RANGE
+        raise DataFormatError(f"{what}: expected whole numbers of hidden units from {lo} to {hi}, "
+                              f"one per hidden layer separated by commas (e.g. 25 or 100,50), "
+                              f"found {text!r}")
+    return [int(p) for p in parts]
 
 
 def _check_name(name, allowed, what):
