@@ -72,7 +72,7 @@ def _hidden_sizes(text):
     try:
         layers = parse_hidden_size(text, "--hidden")
     except DataFormatError as e:  # argparse's own one-line error and exit code 2
-        raise argparse.ArgumentTypeError(str(e)) from None
+        raise argparse.ArgumentTypeError(str(e).removeprefix("--hidden: ")) from None
     return layers[0] if len(layers) == 1 else tuple(layers)
 
 

@@ -43,10 +43,10 @@ def check_hidden_size(h, what="hidden_size"):
                               f"or one per hidden layer (e.g. (100, 50)), found {h!r}")
     if len(layers) > MAX_HIDDEN_LAYERS:
         raise DataFormatError(f"{what}: expected 1 to {MAX_HIDDEN_LAYERS} hidden layers, found "
-                              f"{len(layers)} ({h!r})")
+                              f"{len(layers)} in {h!r}")
     if all(_whole(k) for k in layers) and sum(layers) > MAX_HIDDEN_TOTAL:
         raise DataFormatError(f"{what}: expected at most {MAX_HIDDEN_TOTAL} hidden units in all "
-                              f"layers together, found {sum(layers)} ({h!r})")
+                              f"layers together, found {sum(layers)} in {h!r}")
     for k in layers:
         if not (_whole(k) and lo <= k <= hi):
             raise DataFormatError(f"{what}: expected a whole number of hidden units from {lo} to "
