@@ -13,6 +13,12 @@ How it works
    scaled to nn_core's count (--loop-evals 0 runs all 50 iterations, once).
 4. Print times, ratios, evaluations and train accuracy; then held-out accuracy on a
    70/15/15 stratified split (train on 70 %, score the other 30 %).
+5. A deeper row: ReLU hidden layer of 100 with softmax outputs, nn_core.train against
+   MLPClassifier(hidden_layer_sizes=(100,), activation="relu", solver="lbfgs"), the same 50
+   iterations on the same 70 % in the same run, both on one BLAS thread: seconds, the ratio,
+   and each one's held-out accuracy on the other 30 %.
+6. --architectures: held-out (validation) accuracy, seconds and evaluations of several
+   architectures at the dashboard's defaults (lambda 1, 50 iterations), as a table.
 
 All BLAS work runs on 1 thread (as nn_core.train does; see --threads-check), so the
 comparison is like for like. Run: python benchmarks/train_speed.py [--repeat 3]
@@ -84,7 +90,7 @@ def run_sklearn(X, y, max_iter=MAXITER, blas_threads=1):
 
 def loop_cost_and_gradient(theta, X, y, lambd, n, h):
     """The tutorial's cost: one example at a time, bias columns glued on (correct version)."""
-    W1, W2 = unpack(theta, n, h)
+    W1, W2 = unpack(theta, (n, h, 10))
     m = X.shape[0]
     J, D1, D2 = 0.0, np.zeros_like(W1), np.zeros_like(W2)
     for i in range(m):
@@ -134,7 +140,7 @@ def run_loop(X, y, net0, max_evals=None):
                      options={"maxiter": MAXITER + 1, "maxfun": 100 * MAXITER})
         except _Stop:
             pass
-    return state["evals"], Network(*unpack(state["x"], n, h)).accuracy(X, y)
+    return state["evals"], Network(*unpack(state["x"], (n, h, 10))).accuracy(X, y)
 
 
 def floor_seconds(X, net0, dtype=np.float64, reps=15):
@@ -181,12 +187,123 @@ def held_out(ds):
     return net.accuracy(s.train.X, s.train.y), net.accuracy(rest_X, rest_y), len(rest_y)
 
 
+def _rest(s):
+    """The 30 % that training never sees: validation and test together."""
+    return np.vstack([s.validation.X, s.test.X]), np.concatenate([s.validation.y, s.test.y])
+
+
+def relu_softmax_row(ds, repeat):
+    """nn_core (100,) relu + softmax against sklearn's relu MLP with lbfgs, same iterations."""
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
+
+    from nn_core.digits.datasets import split_dataset
+
+    s = split_dataset(ds, seed=SEED)
+    rest_X, rest_y = _rest(s)
+    ours, theirs = [], []
+    for _ in range(repeat):
+        r, wall, cpu = timed(lambda: train(s.train.X, s.train.y, (100,), LAMBD, MAXITER, seed=SEED,
+                                           activation="relu", output="softmax"))
+        ours.append((wall, cpu, r.history[-1].n_evals, r.network.accuracy(rest_X, rest_y)))
+        clf = MLPClassifier(hidden_layer_sizes=(100,), activation="relu", solver="lbfgs",
+                            max_iter=MAXITER, alpha=LAMBD, random_state=SEED)
+        with warnings.catch_warnings(), threadpool_limits(1, "blas"):
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            _, wall, cpu = timed(lambda clf=clf: clf.fit(s.train.X, s.train.y))
+        theirs.append((wall, cpu, clf.n_iter_, clf.score(rest_X, rest_y)))
+    o, t = np.median(ours, axis=0)[:2], np.median(theirs, axis=0)[:2]
+    print(f"\nReLU (100,) + softmax, lambda {LAMBD}, {MAXITER} L-BFGS iterations, 1 BLAS thread, "
+          f"train on {len(s.train)} digits, held out {len(rest_y)} (median of {repeat}):")
+    print(f"  {'':10s}{'wall s':>8s}{'CPU s':>8s}{'iters/evals':>13s}{'held-out acc':>14s}")
+    print(f"  {'nn_core':10s}{o[0]:8.3f}{o[1]:8.3f}{ours[0][2]:>10d} ev{ours[0][3]:14.4f}")
+    print(f"  {'sklearn':10s}{t[0]:8.3f}{t[1]:8.3f}{theirs[0][2]:>10d} it{theirs[0][3]:14.4f}")
+    print(f"  sklearn / nn_core = {t[0] / o[0]:.2f} wall, {t[1] / o[1]:.2f} CPU (target > 1); "
+          f"accuracy nn_core - sklearn = {100 * (ours[0][3] - theirs[0][3]):+.2f} points "
+          "(target >= -1)")
+
+
+ARCHITECTURES = [((25,), "sigmoid", "sigmoid", "default (25, sigmoid)"),
+                 ((100,), "sigmoid", "sigmoid", "sigmoid (100,)"),
+                 ((100,), "tanh", "sigmoid", "tanh (100,)"),
+                 ((100,), "relu", "softmax", "relu (100,) softmax"),
+                 ((100, 50), "relu", "softmax", "relu (100, 50) softmax")]
+
+
+def numpy64_cost_and_gradient(weights, X, Y, lambd, activation, output):
+    """Plain float64 numpy doing the same products: ones glued on, no scratch reuse."""
+    g = {"sigmoid": expit, "tanh": np.tanh, "relu": lambda z: np.maximum(z, 0)}[activation]
+    dg = {"sigmoid": lambda a: a * (1 - a), "tanh": lambda a: 1 - a * a,
+          "relu": lambda a: (a > 0) * 1.0}[activation]
+    m = len(X)
+    ones = np.ones((m, 1))
+    a = [np.hstack([ones, X])]
+    for W in weights[:-1]:
+        a.append(np.hstack([ones, g(a[-1] @ W.T)]))
+    z = a[-1] @ weights[-1].T
+    if output == "softmax":
+        e = np.exp(z - z.max(axis=1, keepdims=True))
+        h = e / e.sum(axis=1, keepdims=True)
+        J = -np.sum(Y * np.log(np.maximum(h, 1e-300))) / m
+    else:
+        h = expit(z)
+        J = -np.sum(Y * np.log(h + 1e-300) + (1 - Y) * np.log(1 - h + 1e-300)) / m
+    J += lambd / (2 * m) * sum(np.sum(W[:, 1:] ** 2) for W in weights)
+    delta, grads = h - Y, []
+    for i in range(len(weights) - 1, -1, -1):
+        D = delta.T @ a[i] / m
+        D[:, 1:] += lambd / m * weights[i][:, 1:]
+        grads.insert(0, D)
+        if i:
+            delta = (delta @ weights[i][:, 1:]) * dg(a[i][:, 1:])
+    return J, grads
+
+
+def per_evaluation(X, Y, net, reps=7):
+    """Median CPU ms of one cost-and-gradient evaluation: nn_core's training path (float32 X,
+    one Workspace) and plain float64 numpy, both on one BLAS thread."""
+    from nn_core.network.cost import Workspace, cost_and_gradient_arrays
+
+    X32 = X.astype(np.float32)
+    work = Workspace(len(X), net.layer_sizes[1:-1], np.float32)
+    ours, plain = [], []
+    with threadpool_limits(1, "blas"):
+        for _ in range(reps):
+            ours.append(timed(lambda: cost_and_gradient_arrays(
+                net.weights, X32, Y, LAMBD, net.activation, net.output, work))[2])
+            plain.append(timed(lambda: numpy64_cost_and_gradient(
+                net.weights, X, Y, LAMBD, net.activation, net.output))[2])
+    return 1e3 * np.median(ours), 1e3 * np.median(plain)
+
+
+def architectures(ds):
+    """Validation accuracy, seconds and evaluations of each architecture on the default split."""
+    from nn_core.digits.datasets import split_dataset
+
+    s = split_dataset(ds, seed=SEED)
+    print(f"\narchitectures: mnist-20x20 default split (train {len(s.train)}, validation "
+          f"{len(s.validation)}), lambda {LAMBD}, {MAXITER} L-BFGS-B iterations, seed {SEED}")
+    print(f"  {'network':26s}{'val acc':>9s}{'train acc':>11s}{'wall s':>8s}{'CPU s':>7s}"
+          f"{'evals':>7s}{'ms/eval CPU: ours':>19s}{'numpy64':>9s}")
+    Y = np.eye(10)[s.train.y]
+    for hidden, activation, output, name in ARCHITECTURES:
+        r, _, cpu = timed(lambda h=hidden, a=activation, o=output: train(
+            s.train.X, s.train.y, h, LAMBD, MAXITER, seed=SEED, activation=a, output=o))
+        net = r.network
+        ours, plain = per_evaluation(s.train.X, Y, net)
+        print(f"  {name:26s}{net.accuracy(s.validation.X, s.validation.y):9.4f}"
+              f"{net.accuracy(s.train.X, s.train.y):11.4f}{r.seconds:8.2f}{cpu:7.2f}"
+              f"{r.history[-1].n_evals:7d}{ours:19.1f}{plain:9.1f}")
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--repeat", type=int, default=3, help="runs of each timing; medians (3)")
     p.add_argument("--loop-evals", type=int, default=5,
                    help="time this many evaluations of the per-example loop and extrapolate "
                         "(default 5; 0 runs its 50 iterations in full, ~20-60 s)")
+    p.add_argument("--architectures", action="store_true",
+                   help="also train five architectures and print their validation accuracy")
     p.add_argument("--threads-check", action="store_true",
                    help="also time 10 iterations with 2 BLAS threads (nn_core) and the "
                         "default number (sklearn) against 1")
@@ -255,6 +372,9 @@ def main(argv=None):
         tr, rest, k = held_out(ds)
         print(f"\n70/15/15 stratified split (seed {SEED}): train accuracy {tr:.4f}, "
               f"held-out accuracy {rest:.4f} on the other {k} digits")
+        relu_softmax_row(ds, args.repeat)
+        if args.architectures:
+            architectures(ds)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from .digits.drawing import RECIPES, DrawingSteps, drawing_steps, prepare_drawin
 from .digits.my_digits import MAX_MY_DIGITS
 from .errors import DataFormatError
 from .formats import layout
-from .formats.archives import network_npz_bytes, read_mat, read_npz
+from .formats.archives import network_npz_bytes, read_mat, read_npz, write_network_npz
 from .formats.seed_files import (
     read_seed_data,
     read_seed_weights,
@@ -45,20 +45,32 @@ from .lessons.analysis import (
 from .lessons.grading import Grade, fitting_datasets, grade_weights
 from .lessons.saliency import contrast, contributions, saliency
 from .lessons.teaching import BUG_EXPLANATIONS, BUGS, backprop_one
-from .network.activations import sigmoid
+from .network.activations import ACTIVATIONS, OUTPUTS, sigmoid
 from .network.backprop import Activations
 from .network.cost import cost_and_gradient, cost_terms, one_hot
 from .network.gradcheck import GradientCheck, gradient_check, small_problem
+from .network.knobs import (
+    HIDDEN_RANGE,
+    MAX_HIDDEN_LAYERS,
+    MAX_HIDDEN_TOTAL,
+    METHODS,
+    check_activation,
+    check_hidden_size,
+    check_output,
+)
 from .network.metrics import confusion_matrix, mistakes, per_class_accuracy
-from .network.network import HIDDEN_RANGE, Network, check_hidden_size
-from .network.training import METHODS, Step, TrainResult, train
+from .network.network import Network
+from .network.training import Step, TrainResult, train
 
 __all__ = [
+    "ACTIVATIONS",
     "Activations",
     "backprop_one",
     "BUG_EXPLANATIONS",
     "BUGS",
+    "check_activation",
     "check_hidden_size",
+    "check_output",
     "class_counts",
     "class_means",
     "confusion_matrix",
@@ -84,6 +96,8 @@ __all__ = [
     "layout",
     "load_dataset",
     "MAX_DIGITS",
+    "MAX_HIDDEN_LAYERS",
+    "MAX_HIDDEN_TOTAL",
     "MAX_MY_DIGITS",
     "MAX_PIXELS",
     "MAX_UNPACKED_BYTES",
@@ -96,6 +110,7 @@ __all__ = [
     "Network",
     "network_npz_bytes",
     "one_hot",
+    "OUTPUTS",
     "pca",
     "per_class_accuracy",
     "pixel_histogram",
@@ -121,5 +136,6 @@ __all__ = [
     "train",
     "TrainResult",
     "write_seed_data",
+    "write_network_npz",
     "write_seed_weights",
 ]

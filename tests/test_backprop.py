@@ -76,17 +76,22 @@ def test_float32_fast_path_agrees_with_float64(digits, default_networks, which):
     assert J32 != J64  # the products really ran in float32
 
 
+def _flat(J_grads):
+    J, grads = J_grads
+    return (J, *grads)
+
+
 def test_training_workspace_gives_the_same_numbers_on_every_call(digits, default_networks):
     # Training passes one Workspace and float32 X to every evaluation, as here.
     X, y = digits
     net = default_networks[1]
     X32, Y = X.astype(np.float32), one_hot(y)
     work = Workspace(len(X), net.hidden_size, np.float32)
-    first = cost_and_gradient_arrays(net.W1, net.W2, X32, Y, 1.0, work)
+    first = _flat(cost_and_gradient_arrays(net.weights, X32, Y, 1.0, work=work))
     other = Network.random(400, 25, seed=5)  # another call in between overwrites the scratch
-    cost_and_gradient_arrays(other.W1, other.W2, X32, Y, 1.0, work)
-    again = cost_and_gradient_arrays(net.W1, net.W2, X32, Y, 1.0, work)
-    fresh = cost_and_gradient_arrays(net.W1, net.W2, X32, Y, 1.0)
+    cost_and_gradient_arrays(other.weights, X32, Y, 1.0, work=work)
+    again = _flat(cost_and_gradient_arrays(net.weights, X32, Y, 1.0, work=work))
+    fresh = _flat(cost_and_gradient_arrays(net.weights, X32, Y, 1.0))
     for a, b, c in zip(first, again, fresh):
         np.testing.assert_array_equal(a, b)
         np.testing.assert_array_equal(a, c)
@@ -95,7 +100,7 @@ def test_training_workspace_gives_the_same_numbers_on_every_call(digits, default
 def test_forward_keeps_z2_and_a2_apart_in_float32(digits, default_networks):
     X, _ = digits
     net = default_networks[1]
-    act = forward(net.W1, net.W2, X.astype(np.float32), work=Workspace(len(X), 25, np.float32))
+    act = forward(net.weights, X.astype(np.float32), work=Workspace(len(X), 25, np.float32))
     assert act.z2.dtype == np.float32 and act.a2.dtype == np.float64
     np.testing.assert_allclose(act.a2, expit(act.z2.astype(np.float64)), rtol=1e-6)
     np.testing.assert_allclose(act.a3, net.forward(X).a3, rtol=1e-5, atol=1e-7)
@@ -125,8 +130,8 @@ def test_sigmoid_in_place_and_at_the_extremes():
 def _true_and_buggy(bug, lambd=2.0):
     net, X, y = small_problem(4, 3, 6, seed=9)
     Y = one_hot(y)
-    act = forward(net.W1, net.W2, X)
-    return net, act, backward(net.W1, net.W2, act, Y, lambd), backward(net.W1, net.W2, act, Y, lambd,
+    act = forward(net.weights, X)
+    return net, act, backward(net.weights, act, Y, lambd), backward(net.weights, act, Y, lambd,
                                                                          bug=bug)
 
 
@@ -153,7 +158,7 @@ def test_each_mistake_changes_exactly_what_it_says():
 
 def test_an_unknown_mistake_is_refused():
     net, X, y = small_problem()
-    act = forward(net.W1, net.W2, X)
+    act = forward(net.weights, X)
     with pytest.raises(ValueError, match="no derivative"):
-        backward(net.W1, net.W2, act, one_hot(y), 1.0, bug="no sigmoid")
+        backward(net.weights, act, one_hot(y), 1.0, bug="no sigmoid")
     assert len(MISTAKES) == 4

@@ -41,9 +41,9 @@ def test_gradient_matches_numerical(shape, lambd):
 def test_gradient_check_catches_a_broken_backprop():
     from nn_core.network.cost import cost_and_gradient_arrays
 
-    def forgets_half_the_gradient(W1, W2, X, Y, lambd):
-        J, dW1, dW2 = cost_and_gradient_arrays(W1, W2, X, Y, lambd)
-        return J, dW1 * 0.5, dW2
+    def forgets_half_the_gradient(weights, X, Y, lambd, activation, output):
+        J, (dW1, dW2) = cost_and_gradient_arrays(weights, X, Y, lambd, activation, output)
+        return J, (dW1 * 0.5, dW2)
 
     net, X, y = small_problem()
     assert gradient_check(net, X, y, 1.0, cost_fn=forgets_half_the_gradient).relative_difference > 1e-3

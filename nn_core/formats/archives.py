@@ -9,7 +9,9 @@ How it works
 3. A .mat file is opened by scipy.io.loadmat; an .npz file by numpy with allow_pickle=False,
    since pickled objects could run code.
 4. The arrays are looked up by name: X and y, and/or the weights (Theta1 and Theta2 in a
-   .mat file, W1 and W2 in an .npz file). Each must be a finite array of numbers.
+   .mat file, W1, W2 and for deeper networks W3, W4 in an .npz file). Each must be a finite
+   array of numbers. An .npz network also names its activation and output as plain strings
+   (files with only W1 and W2 are the tutorial's sigmoid network).
 5. A .mat file is in the tutorial's layout (images column by column, labels 1-10, class 10 =
    digit 0), so it goes through seed_files' conversions; an .npz file is already in the
    project's layout (row-major images, digits 0-9, W2 row d = digit d).
@@ -18,12 +20,14 @@ How it works
 import io
 import math
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import scipy.io
 
 from ..digits.datasets import Dataset
 from ..errors import DataFormatError, check_finite
+from ..network.knobs import MAX_HIDDEN_LAYERS, check_activation, check_output
 from ..network.network import Network
 from . import matv5
 from .seed_files import dataset_from_tutorial, network_from_tutorial, square_side
@@ -139,11 +143,38 @@ def read_npz(source):
         X = X.reshape(len(X), shape[0] * shape[1])
         ds = Dataset(X, _npz_labels(y, len(X)), shape, "your .npz file", "Your .npz file.")
     if W1 is not None:
-        net = Network(W1, W2)
+        net = _npz_network(found, W1, W2)
         if ds is not None and net.n_inputs != ds.n_inputs:
             raise DataFormatError(f"W1 must have {ds.n_inputs + 1} columns for {ds.n_inputs} "
                                   f"inputs, found {W1.shape[1]}")
     return {"data": ds, "network": net}
+
+
+def _npz_network(found, W1, W2):
+    """The Network of W1, W2 (and W3, W4 if present), with the names stored next to them."""
+    weights, i = [W1, W2], 3
+    while f"W{i}" in found:
+        W = np.asarray(found[f"W{i}"])
+        if W.dtype.kind not in "biuf" or W.ndim != 2:
+            raise DataFormatError(f"W{i} in the .npz file must be a 2-D matrix of numbers, found "
+                                  f"{W.dtype} with shape {W.shape}")
+        W = W.astype(np.float64)
+        check_finite(W, f"W{i} in the .npz file")
+        weights.append(W)
+        i += 1
+    extra = sorted(k for k in found if k[:1] == "W" and k[1:].isdigit() and int(k[1:]) >= i)
+    if extra or len(weights) > MAX_HIDDEN_LAYERS + 1:
+        raise DataFormatError(f"expected W1 to W{MAX_HIDDEN_LAYERS + 1} at most, in order, in the "
+                              f".npz file (1 to {MAX_HIDDEN_LAYERS} hidden layers), found "
+                              f"{', '.join(k for k in found if k[:1] == 'W')}")
+    names = {}
+    for key, check in (("activation", check_activation), ("output", check_output)):
+        value = found.get(key, np.array("sigmoid"))
+        if value.dtype.kind != "U" or value.ndim != 0:
+            raise DataFormatError(f"{key} in the .npz file must be a name (a string), found an "
+                                  f"array of {value.dtype} with shape {value.shape}")
+        names[key] = check(str(value), f"{key} in the .npz file")
+    return Network(weights=weights, **names)
 
 
 def _npz_labels(y, m):
@@ -159,9 +190,17 @@ def _npz_labels(y, m):
 
 
 def network_npz_bytes(net):
-    """W1 and W2 of net as .npz bytes in the project's layout, for a download button."""
+    """net as .npz bytes in the project's layout, for a download button: W1, W2, ... and its
+    activation and output names as string arrays (read back with allow_pickle=False)."""
     if not isinstance(net, Network):
         raise DataFormatError(f"net must be an nn_core Network, found {type(net).__name__}")
     buf = io.BytesIO()
-    np.savez_compressed(buf, W1=net.W1, W2=net.W2)
+    matrices = {f"W{i}": W for i, W in enumerate(net.weights, start=1)}
+    np.savez_compressed(buf, **matrices, activation=np.array(net.activation),
+                        output=np.array(net.output))
     return buf.getvalue()
+
+
+def write_network_npz(net, path):
+    """net as an .npz file at path (the command line's network.npz for any architecture)."""
+    Path(path).write_bytes(network_npz_bytes(net))

@@ -200,7 +200,7 @@ def diagnose_layout(W1_raw, W2_raw, X, y, image_shape, expected=TUTORIAL, sample
     candidates = []
     for reading in readings_for(W1_raw, W2_raw, X.shape[1]):
         net = read_as(W1_raw, W2_raw, reading, image_shape)
-        data, _ = cost_terms(net.W1, net.W2, X, Y, 0.0)
+        data, _ = cost_terms(net, X, Y, 0.0)
         candidates.append(Candidate(reading, net, net.accuracy(X, y), data, reading == expected))
     # Best accuracy first; ties go to the promised reading, then to the lower cost.
     candidates.sort(key=lambda c: (-c.accuracy, not c.expected, c.cost))

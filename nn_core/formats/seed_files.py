@@ -122,6 +122,11 @@ def _tutorial_weights(net, image_shape=None):
     """net's W1 and W2 in the tutorial's layout: the inverse of network_from_tutorial."""
     if not isinstance(net, Network):
         raise DataFormatError(f"net must be an nn_core Network, found {type(net).__name__}")
+    if not net.is_tutorial_shape:
+        raise DataFormatError(
+            "the tutorial's W1.in / W2.in hold one sigmoid hidden layer and sigmoid outputs, found "
+            f"a network of layers {'-'.join(map(str, net.layer_sizes))} with {net.activation} hidden "
+            f"units and {net.output} outputs: save it as an .npz file (network_npz_bytes) instead")
     if image_shape is not None and image_shape[0] != image_shape[1]:
         raise DataFormatError("the tutorial's W1.in holds square images (20×20 for 401 columns), found "
                               f"a network for images of {image_shape[0]}×{image_shape[1]} pixels")

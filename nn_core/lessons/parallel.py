@@ -128,7 +128,7 @@ def _run_job(X, y, validation, job, stop, done, i):
 
 
 def _data_cost(net, X, y):
-    return cost_terms(net.W1, net.W2, X, one_hot(y), 0.0)[0]
+    return cost_terms(net, X, one_hot(y), 0.0)[0]
 
 
 def run_on(split, jobs, progress=None, workers=WORKERS):

@@ -14,6 +14,11 @@ How it works
 5. A positive value at a pixel means "more ink here would raise digit d's score"; a negative
    one means "ink here argues against d".
 
+Deeper networks: the same step back is repeated through every hidden layer (hidden_error with
+that layer's weights and slope), then through W1 to the pixels. "z3" and "a3" name the output
+layer's score and output whatever the depth; with softmax outputs, the a3 step multiplies by
+the softmax's slope, diag(a) - a a^T, instead of a (1 - a).
+
 Which output: the default is z3, the score before the last sigmoid. The a3 gradient carries
 the factor a3_d (1 - a3_d), which is nearly 0 whenever the network is sure (a3_d near 1 or 0):
 the map of a confident "7" would be almost blank, although the same pixels still decide it.
@@ -40,11 +45,18 @@ def jacobian(net, x, output="z3"):
         raise DataFormatError(f"saliency takes one example (a vector of pixels), found shape {x.shape}")
     act = net.forward(x.ravel())
     # One row per output unit d, in the place of backprop's delta3: 1 at z3_d, or for a3 the
-    # sigmoid's slope there, a3_d (1 - a3_d).
-    slope3 = ACTIVATIONS["sigmoid"].derivative(act.a3[0])
-    delta3 = np.eye(N_OUTPUTS) if output == "z3" else np.diag(slope3)
-    # Backprop's own step back to the hidden units, then on to the pixels through W1.
-    return hidden_error(delta3, net.W2, act.a2[0]) @ net.W1[:, 1:]  # (10, n)
+    # output's slope there (the sigmoid's a3_d (1 - a3_d), the softmax's diag(a) - a a^T).
+    a = act.output[0]
+    if output == "z3":
+        delta = np.eye(N_OUTPUTS)
+    elif net.output == "softmax":
+        delta = np.diag(a) - np.outer(a, a)
+    else:
+        delta = np.diag(ACTIVATIONS["sigmoid"].derivative(a))
+    # Backprop's own step back through each hidden layer, then on to the pixels through W1.
+    for l in range(len(net.weights) - 1, 0, -1):
+        delta = hidden_error(delta, net.weights[l], act.a[l][0], net.activation)
+    return delta @ net.W1[:, 1:]  # (10, n)
 
 
 def saliency(net, x, digit, output="z3"):
@@ -59,12 +71,13 @@ def contrast(net, x, digit, other, output="z3"):
 
 
 def contributions(net, x, digit):
-    """The terms of z3_digit: a2_j * W2[digit, j+1] per hidden unit j (their sum + bias is z3).
+    """The terms of z3_digit: a2_j * W2[digit, j+1] per hidden unit j (their sum + bias is z3);
+    in a deeper network, those of the last hidden layer and the last matrix.
 
     Positive terms are hidden units that voted for the digit, negative ones voted against.
     """
-    a2 = net.forward(np.asarray(x, dtype=np.float64).ravel()).a2[0]
-    return a2 * net.W2[_check_digit(digit), 1:]
+    last_hidden = net.forward(np.asarray(x, dtype=np.float64).ravel()).a[-2][0]
+    return last_hidden * net.weights[-1][_check_digit(digit), 1:]
 
 
 def _check_digit(digit):

@@ -1,12 +1,14 @@
 """Backprop taken apart for teaching: broken variants to catch, and one digit's full journey.
 
 How it works
-1. BUGS maps a plain-English name to a cost function cost_fn(W1, W2, X, Y, lambd) -> (J, dW1, dW2).
-   "correct" is the real one; every other entry is the same function with one classic backprop
-   mistake switched on in the backward pass (backprop.backward(bug=...)): J stays right, the
+1. BUGS maps a plain-English name to a cost function
+   cost_fn(weights, X, Y, lambd, activation, output) -> (J, (dW1, dW2, ...)). "correct" is the
+   real one; every other entry is the same function with one classic backprop mistake switched
+   on in the backward pass, in every layer (backprop.backward(bug=...)): J stays right, the
    gradient goes wrong, and gradient_check(cost_fn=...) shows what a bug looks like.
 2. backprop_one(net, x, label) runs one example through the same forward and backward passes
-   and keeps every intermediate (a1, z2, a2, z3, a3, delta3, delta2) and its gradients dW1, dW2:
+   and keeps every intermediate (a1, z2, a2, z3, a3, delta3, delta2, and further layers of a
+   deeper network) and its gradients dW1, dW2, ...; for the tutorial's network:
        delta3 = a3 - y,   delta2 = (W2[:, 1:]^T delta3) * a2 (1 - a2),
        dW1 = delta2 [1, a1]^T,   dW2 = delta3 [1, a2]^T   (+ lambd W on non-bias columns, m = 1).
 3. Row j of dW1 without its bias is delta2_j * a1: hidden unit j's gradient has the shape of
@@ -21,6 +23,7 @@ from functools import partial
 import numpy as np
 
 from ..errors import DataFormatError
+from ..network.activations import ACTIVATIONS
 from ..network.backprop import backward
 from ..network.cost import check_labels, check_lambda, cost_and_gradient_arrays, one_hot, terms
 from ..network.network import N_OUTPUTS
@@ -38,7 +41,8 @@ BUG_EXPLANATIONS = {
     "correct backprop": "The gradient of the cost J exactly as the cost defines it.",
     "forget the sigmoid derivative": (
         "delta2 = W2ᵀ delta3 without the factor a2 (1 − a2): the error is passed back "
-        "as if the hidden units were straight lines, not sigmoids."
+        "as if the hidden units were straight lines, not sigmoids (in a deeper network, or with "
+        "tanh or relu units, every hidden layer's slope g′ is left out)."
     ),
     "regularize the bias too": (
         "The gradient adds (λ/m)·W on the bias column as well, but J never penalised the biases. "
@@ -57,22 +61,33 @@ BUG_EXPLANATIONS = {
 
 @dataclass(frozen=True)
 class Backprop:
-    """One example's forward and backward pass, every vector named as in the tutorial."""
+    """One example's forward and backward pass, every vector named as in the tutorial.
 
-    a1: np.ndarray  # (n,) the pixels
-    z2: np.ndarray  # (h,)
-    a2: np.ndarray  # (h,)
-    z3: np.ndarray  # (10,)
-    a3: np.ndarray  # (10,) the outputs
+    a = (a1, a2, ..., aL), z = (z2, ..., zL), deltas = (delta2, ..., deltaL) and grads =
+    (dW1, ..., dWL) of this one example (m = 1); the tutorial's names are properties.
+    """
+
+    a: tuple
+    z: tuple
     y: np.ndarray  # (10,) one-hot label
-    delta3: np.ndarray  # (10,) a3 - y
-    delta2: np.ndarray  # (h,)
-    dW1: np.ndarray  # (h, n+1) this example's gradient of J for W1 (m = 1)
-    dW2: np.ndarray  # (10, h+1)
+    deltas: tuple
+    grads: tuple
     J: float  # this example's cost (m = 1)
     lambd: float
-    back: np.ndarray  # (h,) the error sent back to the hidden units, W2[:, 1:]^T delta3
-    slope: np.ndarray  # (h,) the sigmoid's slope a2 (1 - a2); delta2 = back * slope
+    back: np.ndarray  # (h,) the error sent back to the first hidden layer, W2[:, 1:]^T delta3
+    slope: np.ndarray  # (h,) the activation's slope there, a2 (1 - a2) for the sigmoid;
+    # delta2 = back * slope
+
+    a1 = property(lambda self: self.a[0])  # (n,) the pixels
+    a2 = property(lambda self: self.a[1])
+    a3 = property(lambda self: self.a[2])  # the outputs for one hidden layer
+    z2 = property(lambda self: self.z[0])
+    z3 = property(lambda self: self.z[1])
+    output = property(lambda self: self.a[-1])  # (10,) the outputs
+    delta2 = property(lambda self: self.deltas[0])
+    delta3 = property(lambda self: self.deltas[1])
+    dW1 = property(lambda self: self.grads[0])
+    dW2 = property(lambda self: self.grads[1])
 
     def unit_gradient(self, j):
         """Hidden unit j's input-weight gradient without the bias: delta2_j * a1 (+ lambd W1 part)."""
@@ -80,8 +95,8 @@ class Backprop:
 
     @property
     def prediction(self):
-        """The digit the network says: the output unit with the largest a3."""
-        return int(np.argmax(self.a3))
+        """The digit the network says: the output unit with the largest output."""
+        return int(np.argmax(self.output))
 
     @property
     def largest_error_unit(self):
@@ -98,9 +113,11 @@ def backprop_one(net, x, label, lambd=0.0):
     lambd = check_lambda(lambd)
     act = net.forward(x)
     Y = one_hot([label], N_OUTPUTS)
-    grad = backward(net.W1, net.W2, act, Y, lambd)
-    data, reg = terms(net.W1, net.W2, act, Y, lambd)
-    a1, z2, a2, z3, a3 = (v[0] for v in (act.a1, act.z2, act.a2, act.z3, act.a3))
-    delta3 = grad.delta3[0]
-    return Backprop(a1, z2, a2, z3, a3, Y[0], delta3, grad.delta2[0], grad.dW1, grad.dW2,
-                    data + reg, lambd, back=net.W2[:, 1:].T @ delta3, slope=a2 * (1 - a2))
+    grad = backward(net.weights, act, Y, lambd, net.activation)
+    data, reg = terms(net.weights, act, Y, lambd, net.output)
+    a, deltas = tuple(v[0] for v in act.a), tuple(d[0] for d in grad.deltas)
+    # delta2's two factors: the error carried back from the next layer, and the slope g'(z2).
+    back = net.weights[1][:, 1:].T @ deltas[1]
+    slope = ACTIVATIONS[net.activation].derivative(a[1])
+    return Backprop(a, tuple(v[0] for v in act.z), Y[0], deltas, grad.grads, data + reg, lambd,
+                    back=back, slope=slope)

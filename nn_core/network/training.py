@@ -1,8 +1,9 @@
 """Training: let an optimizer move W1 and W2 downhill on the cost J.
 
 How it works
-1. Start from small random weights (or weights you give, such as the tutorial's W1.in/W2.in).
-2. Flatten W1, W2 into one vector theta; the optimizer only ever sees theta.
+1. Start from small random weights (or weights you give, such as the tutorial's W1.in/W2.in),
+   for 1 to 3 hidden layers of sigmoid, tanh or relu units and sigmoid or softmax outputs.
+2. Flatten W1, W2, ... into one vector theta; the optimizer only ever sees theta.
 3. Each step, the optimizer asks for J(theta) and its gradient (one forward and
    one backward pass over all examples) and picks a better theta.
 4. After every iteration we record J, the gradient's size and the time, call the
@@ -21,12 +22,20 @@ from scipy.optimize import minimize
 from threadpoolctl import threadpool_limits
 
 from ..errors import DataFormatError
-from .cost import Workspace, check_labels, check_lambda, cost_and_gradient_arrays, one_hot
-from .network import Network, check_hidden_size, pack, unpack
+from .cost import Workspace, check_labels, cost_and_gradient_arrays, one_hot
+from .knobs import (
+    METHODS,
+    check_activation,
+    check_hidden_size,
+    check_lambda,
+    check_maxiter,
+    check_method,
+    check_output,
+)
+from .network import Network, pack, unpack
 
-METHODS = ("L-BFGS-B", "CG", "TNC", "GD")
+__all__ = ["METHODS", "Step", "TrainResult", "train"]
 DEFAULT_HIDDEN = 25  # the tutorial's hidden layer
-MAX_ITER = 5000
 DIVERGENCE_FACTOR = 10.0  # J above this multiple of its starting value counts as divergence
 
 
@@ -82,12 +91,8 @@ def _check_settings(X, y, hidden_size, lambd, maxiter, method, learning_rate):
     if not np.isfinite(X).all():
         raise DataFormatError("X must hold finite numbers, found NaN or infinity")
     y = check_labels(y, X.shape[0])
-    if hidden_size is not None:
-        check_hidden_size(hidden_size)
-    if not (isinstance(maxiter, (int, np.integer)) and 1 <= maxiter <= MAX_ITER):
-        raise DataFormatError(f"maxiter must be a whole number 1-{MAX_ITER}, found {maxiter!r}")
-    if method not in METHODS:
-        raise DataFormatError(f"method must be one of {', '.join(METHODS)}, found {method!r}")
+    check_maxiter(maxiter)
+    check_method(method)
     lr = float(learning_rate)
     if method == "GD" and not (np.isfinite(lr) and lr > 0):
         raise DataFormatError(f"learning_rate must be a number > 0, found {learning_rate!r}")
@@ -105,20 +110,28 @@ def train(
     method="L-BFGS-B",
     callback=None,
     learning_rate=1.0,
+    activation=None,
+    output=None,
 ):
     """Train a network on X (m, n) and labels y (0-9); returns a TrainResult.
 
-    hidden_size: hidden units of a random start (25, the tutorial's, if not given).
+    hidden_size: hidden units of a random start (25, the tutorial's, if not given); a tuple
+    such as (100, 50) for several hidden layers. activation ("sigmoid", "tanh", "relu") and
+    output ("sigmoid", "softmax"): None means the start weights' choice, or sigmoid.
     init: a Network to start from (it is copied, never changed) instead of
-    Network.random(n, hidden_size, seed=seed); its W1 decides the hidden size, so a
-    hidden_size that differs is refused rather than ignored. callback(step, network) is called
-    after every iteration; if it returns True, training stops and keeps the
-    weights reached so far.
+    Network.random(n, hidden_size, seed=seed, ...); it decides the sizes and names, so a
+    hidden_size, activation or output that differs is refused rather than ignored.
+    callback(step, network) is called after every iteration; if it returns True, training
+    stops and keeps the weights reached so far.
     """
     X, y, lambd, learning_rate = _check_settings(X, y, hidden_size, lambd, maxiter, method, learning_rate)
+    hidden_size = None if hidden_size is None else check_hidden_size(hidden_size)
+    activation = None if activation is None else check_activation(activation)
+    output = None if output is None else check_output(output)
     n = X.shape[1]
     if init is None:
-        init = Network.random(n, DEFAULT_HIDDEN if hidden_size is None else hidden_size, seed=seed)
+        init = Network.random(n, DEFAULT_HIDDEN if hidden_size is None else hidden_size, seed=seed,
+                              activation=activation or "sigmoid", output=output or "sigmoid")
     elif not isinstance(init, Network):
         raise DataFormatError(f"init must be an nn_core.Network or None, found {type(init).__name__}")
     elif init.n_inputs != n:
@@ -128,24 +141,32 @@ def train(
     else:
         check_hidden_size(init.hidden_size, "start weights W1 (one row per hidden unit)")
         if hidden_size is not None and hidden_size != init.hidden_size:
-            raise DataFormatError(f"hidden_size={hidden_size} contradicts the start weights, whose W1 "
-                                  f"has {init.hidden_size} rows (hidden units): give one or the other")
-    h = init.hidden_size
+            theirs = (f"W1 has {init.hidden_size} rows (hidden units)" if len(init.weights) == 2
+                      else f"hidden layers have {init.hidden_size} units")
+            raise DataFormatError(f"hidden_size={hidden_size} contradicts the start weights, whose "
+                                  f"{theirs}: give one or the other")
+        for knob, value, theirs in (("activation", activation, init.activation),
+                                    ("output", output, init.output)):
+            if value is not None and value != theirs:
+                raise DataFormatError(f"{knob}={value!r} contradicts the start weights, whose "
+                                      f"{knob} is {theirs!r}: give one or the other")
+    sizes, g_name, out = init.layer_sizes, init.activation, init.output
     Y = one_hot(y)
     # float32 X makes the two big products about 2x faster; everything else, J and the gradient
     # stay float64 (measured: same accuracy and convergence, benchmarks/train_speed.py).
     with np.errstate(over="ignore"):
         X32 = X.astype(np.float32)
     X_fast = X32 if np.isfinite(X32).all() else X  # values beyond float32's range: keep float64
-    work = Workspace(X.shape[0], h, X_fast.dtype)
-    state = {"evals": 0, "x": None, "J": None, "g": None, "theta": pack(init.W1, init.W2)}
+    work = Workspace(X.shape[0], sizes[1:-1], X_fast.dtype)
+    state = {"evals": 0, "x": None, "J": None, "g": None, "theta": pack(*init.weights)}
     result = TrainResult(network=init.copy())
     start = time.perf_counter()
 
     def fun(theta):
         state["evals"] += 1
-        J, dW1, dW2 = cost_and_gradient_arrays(*unpack(theta, n, h), X_fast, Y, lambd, work)
-        g = pack(dW1, dW2)
+        J, grads = cost_and_gradient_arrays(unpack(theta, sizes), X_fast, Y, lambd, g_name, out,
+                                            work)
+        g = pack(*grads)
         if not np.isfinite(J) or not np.all(np.isfinite(g)):
             result.diverged = True
             raise _Stop
@@ -167,7 +188,7 @@ def train(
             result.diverged = True
             raise _Stop
         state["theta"] = state["x"]
-        if callback is not None and callback(step, Network(*unpack(state["theta"], n, h))):
+        if callback is not None and callback(step, _network(state["theta"], init)):
             result.stopped = True
             raise _Stop
         if step.iteration >= maxiter:
@@ -198,8 +219,14 @@ def train(
     result.message = message
     result.seconds = time.perf_counter() - start
     result.start_cost = state.get("J0", float("nan"))
-    result.network = Network(*unpack(state["theta"], n, h))
+    result.network = _network(state["theta"], init)
     return result
+
+
+def _network(theta, like):
+    """A Network of theta's weights, shaped and named like the Network like."""
+    return Network(weights=unpack(theta, like.layer_sizes), activation=like.activation,
+                   output=like.output)
 
 
 def _options(method, maxiter):
