@@ -51,12 +51,14 @@ st.caption(f"Active model: {run.label}. Your drawing becomes a {shape[0]}×{shap
 # On a phone the columns stack: the canvas ends its column, so the answer comes right under it.
 left, mid, right = st.columns([1.15, 1, 1])
 with left:
-    width = st.slider("Pen width", 5, 40, 22, key="draw_stroke")
     b1, b2 = st.columns(2)
     b1.button("Clear", key="draw_clear", on_click=lambda: st.session_state.update(
         draw_n=st.session_state.get("draw_n", 0) + 1))
     if b2.button("Another test digit", key="draw_random", disabled=split is None or not len(split.test)):
         st.session_state["draw_test_n"] = st.session_state.get("draw_test_n", 0) + 1
+    # The slider just above the canvas: the canvas's own toolbar (shown under the pointer) floats
+    # over the end of its track, not over a button.
+    width = st.slider("Pen width", 5, 40, 22, key="draw_stroke")
     canvas = st_canvas(stroke_width=width, stroke_color="#FFFFFF", background_color="#000000",
                        width=CANVAS, height=CANVAS, drawing_mode="freedraw", update_streamlit=True,
                        return_image_data=True, key=f"draw_canvas_{st.session_state.get('draw_n', 0)}")
