@@ -18,9 +18,9 @@ nav.sidebar()
 st.title("Draw a digit: what does the wizard say?")
 st.write(
     "This is the tutorial's predict.py, with your own hand instead of a row of X. Draw a digit "
-    "with the mouse: it is shrunk and centred exactly like the digits the network studied, then "
-    "the active model answers at once. Below, look inside: which hidden units voted, which pixels "
-    "decided, and teach it your own handwriting."
+    "with a finger, a pen or the pointer: it is shrunk and centred exactly like the digits the "
+    "network studied, then the active model answers at once. Below, look inside: which hidden "
+    "units voted, which pixels decided, and teach it your own handwriting."
 )
 with st.expander("The maths"):
     st.latex(r"a_2 = \mathrm{sigmoid}(W_1 [1; a_1]), \quad a_3 = \mathrm{sigmoid}(W_2 [1; a_2]), "
@@ -48,17 +48,20 @@ if shape not in RECIPES:
 st.caption(f"Active model: {run.label}. Your drawing becomes a {shape[0]}×{shape[1]} image.")
 
 # --- draw, and the answer -----------------------------------------------------------------
+# On a phone the columns stack: the canvas ends its column, so the answer comes right under it.
 left, mid, right = st.columns([1.15, 1, 1])
 with left:
-    width = st.slider("Pen width", 5, 40, 22, key="draw_stroke")
-    canvas = st_canvas(stroke_width=width, stroke_color="#FFFFFF", background_color="#000000",
-                       width=CANVAS, height=CANVAS, drawing_mode="freedraw", update_streamlit=True,
-                       return_image_data=True, key=f"draw_canvas_{st.session_state.get('draw_n', 0)}")
     b1, b2 = st.columns(2)
     b1.button("Clear", key="draw_clear", on_click=lambda: st.session_state.update(
         draw_n=st.session_state.get("draw_n", 0) + 1))
     if b2.button("Another test digit", key="draw_random", disabled=split is None or not len(split.test)):
         st.session_state["draw_test_n"] = st.session_state.get("draw_test_n", 0) + 1
+    # The slider just above the canvas: the canvas's own toolbar (shown under the pointer) floats
+    # over the end of its track, not over a button.
+    width = st.slider("Pen width", 5, 40, 22, key="draw_stroke")
+    canvas = st_canvas(stroke_width=width, stroke_color="#FFFFFF", background_color="#000000",
+                       width=CANVAS, height=CANVAS, drawing_mode="freedraw", update_streamlit=True,
+                       return_image_data=True, key=f"draw_canvas_{st.session_state.get('draw_n', 0)}")
 
 steps = None if canvas.image_data is None else drawing_steps(canvas.image_data, shape)
 # Inside the network follows the latest drawing through backprop.
@@ -66,7 +69,7 @@ st.session_state["draw_vector"] = None if steps is None else steps.x
 with mid:
     if steps is None:
         st.info("Draw a digit in the black box, as large as the box allows: the answer appears "
-                "as soon as you lift the mouse.")
+                "as soon as you finish a stroke.")
     else:
         p = net.predict_proba(steps.x)[0]
         pred = int(np.argmax(p))

@@ -285,3 +285,12 @@ def test_a_label_the_network_is_unsure_about_is_added_without_asking():
     assert float(read.value.split()[2]) < 0.9  # this 7 leaves the network in doubt
     at.selectbox(key="draw_label").set_value(1).run()
     assert not at.warning and at.button(key="draw_add").label == "Add to my digits"
+
+
+@pytest.mark.parametrize("digit", [None, 7])
+def test_no_text_says_mouse(digit):
+    """A finger draws as well as a mouse (issue 13, phones): the page speaks of neither alone."""
+    at = _page(digit)
+    shown = [e.value for kind in (at.title, at.markdown, at.info, at.caption, at.subheader)
+             for e in kind]
+    assert shown and not [t for t in shown if "mouse" in t.lower()]

@@ -44,9 +44,14 @@ def show_hidden(net, x, pred, shape):
     votes = contributions(net, x, pred)
     charts.show(st, fd.hidden_votes(a2, votes, pred), key="draw_hidden")
     top = np.argsort(votes)[::-1][:5]
-    titles = [f"unit {j} · vote {votes[j]:+.1f}" for j in top]
-    charts.show(st, charts.weight_grid(net.W1[top], shape, cols=5, titles=titles, px_per_row=180),
-                    key="draw_top_units")
+    # Two short lines a tile: on a phone's narrow tiles one long line ran into its neighbours.
+    titles = [f"unit {j}<br>vote {votes[j]:+.1f}" for j in top]
+    W = net.W1[top, 1:]  # charts.weight_grid's picture, with room for two title lines
+    limit = float(np.abs(W).max()) or 1.0
+    charts.show(st, charts.image_grid(W, shape, cols=5, titles=titles, zmin=-limit, zmax=limit,
+                                      colorscale=charts.DIVERGING, showscale=True,
+                                      value_name="weight", px_per_row=180, title_lines=2),
+                key="draw_top_units")
     st.caption(f"The five units that pushed hardest for {pred}, as the pattern each one looks for "
                "(its row of W1: red pixels excite the unit, blue ones inhibit it).")
 

@@ -26,6 +26,9 @@ PLOTLY = '[data-testid="stPlotlyChart"]'
 NAV_LINK = '[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]'
 CANVAS = '[data-testid="stBidiComponentIsolated"] canvas.upper-canvas'
 VIEWPORT = {"width": 1400, "height": 1000}
+# A phone held upright (an iPhone 12-15's screen in CSS pixels), with a touch screen.
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
+         "device_scale_factor": 3}
 # Deep links first ask /<page>/_stcore/health and host-config, which answer 404 (a known
 # Streamlit frontend quirk); these are not the app's errors.
 IGNORED_404 = ("/_stcore/health", "/_stcore/host-config")
@@ -47,9 +50,12 @@ new MutationObserver(changes => changes.forEach((c, i) => {
 
 # --- pages, waiting and checking ------------------------------------------------------------
 
-def new_context(browser):
-    """A browser context for the tests' pages: 1400 x 1000, 60 s timeouts, runs counted."""
-    context = browser.new_context(viewport=VIEWPORT)
+def new_context(browser, **options):
+    """A browser context for the tests' pages: 1400 x 1000, 60 s timeouts, runs counted.
+
+    options go to Playwright's browser.new_context (e.g. **PHONE for a touch-screen phone).
+    """
+    context = browser.new_context(**({"viewport": VIEWPORT} | options))
     context.set_default_timeout(60_000)
     context.add_init_script(RUN_COUNTER)
     return context
@@ -254,6 +260,39 @@ def draw(page, strokes, steps=12):
             page.mouse.move(box["x"] + x, box["y"] + y, steps=steps)
         page.mouse.up()
         released = time.perf_counter()
+    return released
+
+
+def touch_draw(page, strokes, steps=10):
+    """Draw strokes (lists of (x, y) in canvas pixels) with a finger on the drawable canvas.
+
+    Playwright's page.touchscreen can only tap, so the touches go through the DevTools protocol
+    (Input.dispatchTouchEvent): touchStart, touchMove every few pixels, touchEnd; the browser
+    turns them into the touch events fabric.js listens to. The context needs has_touch=True.
+    Returns time.perf_counter() at the moment the last finger was lifted.
+    """
+    canvas = page.locator(CANVAS)
+    canvas.wait_for()
+    canvas.scroll_into_view_if_needed()  # the finger draws where the canvas is on screen
+    box = canvas.bounding_box()
+    cdp = page.context.new_cdp_session(page)
+
+    def touch(kind, points):
+        cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+    released = None
+    try:
+        for points in strokes:
+            at = [(box["x"] + x, box["y"] + y) for x, y in points]
+            touch("touchStart", [{"x": at[0][0], "y": at[0][1]}])
+            for (x0, y0), (x1, y1) in zip(at, at[1:]):
+                for i in range(1, steps + 1):
+                    f = i / steps
+                    touch("touchMove", [{"x": x0 + (x1 - x0) * f, "y": y0 + (y1 - y0) * f}])
+            touch("touchEnd", [])
+            released = time.perf_counter()
+    finally:
+        cdp.detach()
     return released
 
 
