@@ -24,8 +24,9 @@ def split():
 
 def test_base_reads_the_training_knobs_of_any_settings():
     settings = SimpleNamespace(dataset="x", hidden_size=7, lambd=0.5, maxiter=9, method="CG", seed=3,
-                               learning_rate=2.0, init="random")
-    assert ex.Base.of(settings) == ex.Base(7, 0.5, 9, "CG", 3, 2.0)
+                               learning_rate=2.0, activation="tanh", output="softmax", init="random")
+    assert ex.Base.of(settings) == ex.Base(7, 0.5, 9, "CG", 3, 2.0, "tanh", "softmax")
+    assert ex.Base.of(settings).kwargs()["activation"] == "tanh"
     assert ex.Base.of(settings).kwargs(lambd=3.0)["lambd"] == 3.0
 
 

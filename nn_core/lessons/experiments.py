@@ -40,12 +40,14 @@ GD_RATES = (0.5, 4.0)  # too timid and too bold: gradient descent's two ways to 
 class Base:
     """The training knobs every experiment starts from (the dashboard's Settings extend it)."""
 
-    hidden_size: int = 25
+    hidden_size: int | tuple = 25  # an int for one hidden layer, a tuple for several
     lambd: float = 1.0
     maxiter: int = 50
     method: str = "L-BFGS-B"
     seed: int = 0
     learning_rate: float = 1.0
+    activation: str = "sigmoid"  # the hidden layers' (nn_core.ACTIVATIONS)
+    output: str = "sigmoid"  # the output layer's (nn_core.OUTPUTS)
 
     @classmethod
     def of(cls, settings):
@@ -54,7 +56,8 @@ class Base:
     def kwargs(self, **changes):
         """nn_core.train's keyword arguments, with some changed."""
         out = dict(hidden_size=self.hidden_size, lambd=self.lambd, maxiter=self.maxiter,
-                   method=self.method, seed=self.seed, learning_rate=self.learning_rate)
+                   method=self.method, seed=self.seed, learning_rate=self.learning_rate,
+                   activation=self.activation, output=self.output)
         out.update(changes)
         return out
 
@@ -98,7 +101,8 @@ def optimizer_race(split, base, lanes=None, budget=None, progress=None, workers=
     evaluations (each one a pass over all training examples); default 2 x maxiter."""
     lanes = race_lanes() if lanes is None else lanes
     budget = int(budget or 2 * base.maxiter)
-    start = Network.random(split.train.X.shape[1], base.hidden_size, seed=base.seed)
+    start = Network.random(split.train.X.shape[1], base.hidden_size, seed=base.seed,
+                           activation=base.activation, output=base.output)
     jobs = [Job(base.kwargs(method=method, learning_rate=rate, init=start, maxiter=budget),
                 max_evals=budget) for _, method, rate in lanes]
     trained = run_on(split, jobs, progress, workers)
