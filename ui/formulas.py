@@ -65,13 +65,6 @@ def gradient(n_hidden=1):
     return r",\qquad ".join(parts) + r" \quad(\text{no }\lambda\text{ on the bias column})"
 
 
-def for_network(net):
-    """(forward, J, deltas, gradient) for a Network's depth, activation and output."""
-    n = len(net.weights) - 1
-    return (forward(n, net.activation, net.output), cost(n, net.output),
-            deltas(n, net.activation), gradient(n))
-
-
 FORWARD = forward()
 PREDICTION = prediction()
 J = cost()
@@ -108,3 +101,9 @@ def saliency(n_hidden=1, activation="sigmoid"):
         slope = SLOPES[activation].format(a=f"a_{{{k}}}")
         expr = rf"\left({expr} \odot {slope}\right) W_{k - 1}[:, 1{{:}}]"
     return rf"\frac{{\partial z_{{{L + 1},d}}}}{{\partial a_1}} = {expr}"
+
+
+def for_network_shape(n_hidden=1, activation="sigmoid", output="sigmoid"):
+    """(forward, J, deltas, gradient) for n_hidden hidden layers of `activation` and `output`."""
+    return (forward(n_hidden, activation, output), cost(n_hidden, output),
+            deltas(n_hidden, activation), gradient(n_hidden))
