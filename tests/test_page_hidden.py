@@ -168,11 +168,31 @@ def test_sorting_the_overview_by_0_puts_the_strongest_0_unit_first_and_opens_it(
     assert list(overview["data"][0]["y"]) == [f"unit {j}" for j in range(len(mean0))]
     at.selectbox(key="hidden_sort").set_value(0).run()
     assert not at.exception
-    rows = list(figure(at, "hidden_overview")["data"][0]["y"])
+    sorted_view = figure(at, "hidden_overview")
+    rows = list(sorted_view["data"][0]["y"])
     first = int(rows[0].split()[1])
     assert mean0[first] == pytest.approx(mean0.max())
+    np.testing.assert_allclose(array(sorted_view["data"][0]["z"])[0],
+                               [a[split.validation.y == d, first].mean() for d in range(10)],
+                               rtol=1e-6)
+    # The top row's click targets carry that unit, for the click handler below.
+    assert set(array(sorted_view["data"][1]["customdata"])[:10].tolist()) == {first}
     # Choosing "the 0 detectors first" opens that unit.
     assert at.selectbox(key="hidden_unit").value == first
     assert f"Unit {first}" in at.subheader[-1].value
     np.testing.assert_allclose(array(figure(at, "hidden_activation")["data"][0]["y"])[0],
                                mean0[first], rtol=1e-6)
+
+
+def test_a_click_on_a_row_of_the_overview_opens_that_unit(monkeypatch):
+    """The click handler reads the chart's selection (a click on a cell's marker) and selects the
+    unit it carries: the selectbox "hidden_unit", and so the unit shown, follows."""
+    from types import SimpleNamespace
+
+    from ui import hidden_views
+
+    click = SimpleNamespace(selection=SimpleNamespace(points=[{"x": "0", "customdata": 17}]))
+    fake = SimpleNamespace(session_state={"hidden_overview": click, "hidden_unit": 0})
+    monkeypatch.setattr(hidden_views, "st", fake)
+    hidden_views._on_overview_click()
+    assert fake.session_state["hidden_unit"] == 17

@@ -7,7 +7,7 @@ import streamlit as st
 
 from nn_core import ACTIVATIONS, BUGS, MAX_HIDDEN_LAYERS, OUTPUTS, gradient_check, small_problem
 
-from . import charts, formulas
+from . import charts, formulas, glossary
 from . import figs_inside as fi
 
 CORRECT = "correct backprop"
@@ -20,6 +20,7 @@ def architecture_ui(net):
     depth, activation and output, or the user's choice of each."""
     like = (len(net.weights) - 1, net.activation, net.output)
     how = st.radio("Network to check", (LIKE_ACTIVE, CHOOSE), key="inside_arch", horizontal=True,
+                   help=glossary.explain("gradient checking", "sigmoid"),
                    format_func=lambda h: f"like the active model ({like[0]} hidden layer"
                    f"{'s' if like[0] > 1 else ''}, {like[1]}, {like[2]} outputs)"
                    if h == LIKE_ACTIVE else "choose depth, activation and output")

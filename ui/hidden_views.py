@@ -16,7 +16,7 @@ import streamlit as st
 
 from nn_core import DataFormatError, mean_activation_per_class, top_activating
 
-from . import charts, state
+from . import charts, glossary, state
 from . import figs_hidden as fh
 
 TOP_K = 12  # training digits shown for the selected unit
@@ -41,6 +41,7 @@ def layer_picker(net):
     if n == 1:
         return 1
     return st.selectbox("Hidden layer", list(range(1, n + 1)), key="hidden_layer",
+                        help=glossary.explain("hidden unit", "W1"),
                         format_func=lambda l: f"layer {l} ({net.layer_sizes[l]} units, a{l + 1})"
                         + (": looks at the pixels" if l == 1 else f": looks at layer {l - 1}"))
 
@@ -77,7 +78,8 @@ def _on_overview_click():
 def overview(net, means, layer, unit):
     """The sort selectbox and the units × digits heatmap of one layer."""
     name = f"a{layer + 1}"
-    st.subheader(f"Find units by what they do: all {means.shape[1]} units of layer {layer}")
+    st.subheader(f"Find units by what they do: all {means.shape[1]} units of layer {layer}",
+                 help=glossary.explain("hidden unit", "validation"))
     digit = st.selectbox("Sort units by digit", [None, *range(10)], key="hidden_sort",
                          on_change=_open_top, args=(means,),
                          format_func=lambda d: "unit number" if d is None
