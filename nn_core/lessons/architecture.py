@@ -79,6 +79,7 @@ class Depth(Trainings):
     shapes: tuple = ()  # each network's layer sizes (inputs, hidden..., 10)
     weights: np.ndarray = None  # each network's number of weights, biases included
     reference: int = 0  # the base network's number of weights
+    activation: str = "sigmoid"  # the hidden layers'
 
 
 def weight_count(sizes):
@@ -108,5 +109,6 @@ def depth(split, base, depths=(1, 2, 3), progress=None, workers=WORKERS):
     fields, _ = gather(names, trained)
     keep = [names.index(n) for n in fields["names"]]
     return Depth(**fields, shapes=tuple(shapes[k] for k in keep),
-                 weights=np.array([weight_count(shapes[k]) for k in keep]), reference=reference)
+                 weights=np.array([weight_count(shapes[k]) for k in keep]), reference=reference,
+                 activation=base.activation)
 
