@@ -179,8 +179,8 @@ def depth(d):
                f"{deepest:.1f} % with {d.names[-1]}): at this size, extra layers buy nothing.")
     elif deepest < one:
         how = (f" The deeper networks did worse: {one:.1f} % with one layer, {deepest:.1f} % with "
-               f"{d.names[-1]}, and J ended at {cost[-1]:.3f} against {cost[0]:.3f} with one layer. With the same "
-               "weights, a deeper network's first layer is narrower, and the error reaches it "
+               f"{d.names[-1]}, and J ended at {cost[-1]:.3f} against {cost[0]:.3f} with one layer. "
+               "With the same weights, a deeper network's first layer is narrower, and the error reaches it "
                "through more layers, each scaling delta by its slope"
                + (" (at most 0.25 for the sigmoid)" if d.activation == "sigmoid" else "")
                + ": in the same number of iterations it learns less.")
