@@ -190,7 +190,7 @@ EXPERIMENTS = (
         lambda split, base, p: ex.hidden_units(split, base, progress=p),
         _show_hidden, lambda o: lessons.hidden_units(o.result, o.image_shape)),
     Experiment(
-        "activation", "7 · Activation race", "Run the race",
+        "activation", "7 · Activation race", "Run the activation race",
         lambda s: f"The same network ({s.hidden_size} hidden units, λ = {s.lambd:g}) trained with "
                   f"each hidden activation, sigmoid, tanh and ReLU, for the same {s.maxiter} "
                   "iterations, each from its own seeded start. Which reads new digits best, and how "
