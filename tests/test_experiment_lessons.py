@@ -74,14 +74,16 @@ def test_every_experiment_in_the_table_has_its_own_name_tab_and_lesson():
 
 def activations(validation, dead):
     return SimpleNamespace(names=("sigmoid", "tanh", "relu"), validation_accuracy=np.array(validation),
-                           dead=np.array([0, 0, dead]), hidden_units=25, cost=[np.ones(50)] * 3)
+                           dead=np.array([0, 0, dead]), hidden_units=25, cost=[np.ones(50)] * 3,
+                           studied=2000)
 
 
 def test_the_activation_race_names_its_winner_and_counts_dead_units():
     text = lessons.activation_race(activations([0.936, 0.925, 0.90], dead=5))
     assert text.startswith("After the same 50 iterations, validation accuracy was sigmoid 93.6 %, "
                            "tanh 92.5 %, ReLU 90.0 %. sigmoid read new digits best, by 3.6 points")
-    assert "5 of the 25 ReLU units died" in text and "really learned with 20 units" in text
+    assert "5 of the 25 ReLU units died: each outputs 0 on all 2,000 training digits" in text
+    assert "really learned with 20 units" in text
 
 
 def test_a_close_race_and_no_dead_units_say_so():

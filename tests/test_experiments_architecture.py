@@ -47,6 +47,19 @@ def test_activation_race_counts_dead_relu_units_as_a_count_by_hand_does(split):
     assert race.validation_accuracy[1] == tanh.accuracy(split.validation.X, split.validation.y)
 
 
+def test_the_race_and_depth_study_the_same_stratified_digits_when_asked_for_fewer(split):
+    race = ex.activation_race(split, BASE, activations=("relu",), digits=300)
+    rows = ex.study_rows(split, 300, seed=0)
+    assert race.studied == len(rows) == 300 and len(set(rows)) == 300
+    relu = train(split.train.X[rows], split.train.y[rows], hidden_size=8, lambd=1.0, maxiter=15, seed=0,
+                 activation="relu").network
+    assert race.validation_accuracy[0] == relu.accuracy(split.validation.X, split.validation.y)
+    assert race.dead[0] == ex.dead_units(relu, split.train.X[rows])  # dead on the digits it studied
+    assert ex.study_rows(split, None) is None and ex.study_rows(split, 10**6) is None
+    assert ex.depth(split, BASE, depths=(1,), digits=300).studied == 300
+    assert ex.depth(split, BASE, depths=(1,)).studied == len(split.train.y)  # fewer than 2,000: all
+
+
 def test_a_stopped_race_keeps_what_finished(split):
     race = ex.activation_race(split, BASE, progress=lambda done, total: True, workers=1)
     assert not race.complete and race.planned == 3 and len(race.names) < 3

@@ -154,9 +154,9 @@ def activation_race(race):
     if "relu" in race.names:
         dead, h = int(race.dead[list(race.names).index("relu")]), race.hidden_units
         if dead:
-            parts.append(f"{dead} of the {h} ReLU units died: each outputs 0 on every training "
-                         "digit, so its slope is 0 too and backprop never changes its weights "
-                         f"again. The ReLU network really learned with {h - dead} units.")
+            parts.append(f"{dead} of the {h} ReLU units died: each outputs 0 on all {race.studied:,} "
+                         "training digits, so its slope is 0 too and backprop never changes its "
+                         f"weights again. The ReLU network really learned with {h - dead} units.")
         else:
             parts.append(f"None of the {h} ReLU units died: each is on for some training digits, "
                          "so all of them keep learning.")

@@ -41,7 +41,7 @@ class OutputLayer(Trainings):
 def output_layer(split, base, outputs=OUTPUT_LAYERS, progress=None, workers=WORKERS):
     """Train once per output layer, everything else as in base; read the outputs on validation."""
     trained = run_on(split, [Job(base.kwargs(output=o)) for o in outputs], progress, workers)
-    fields, got = gather(outputs, trained)
+    fields, got = gather(outputs, trained, len(split.train.y))
     sums, right, wrong = [], [], []
     for t in got:
         out = t.result.network.forward(split.validation.X).output
@@ -81,7 +81,7 @@ def input_scale(split, base, factor=RAW_SCALE, progress=None, workers=WORKERS):
     scales = np.array([1.0, float(factor)])
     names = ("pixels 0 to 1", f"pixels 0 to {factor:g}")
     trained = run_on(split, [Job(base.kwargs(init=start), scale=s) for s in scales], progress, workers)
-    fields, got = gather(names, trained)
+    fields, got = gather(names, trained, len(X))
     kept = scales[[names.index(n) for n in fields["names"]]]
     return InputScale(**fields, scales=kept,
                       start_cost=np.array([t.result.start_cost for t in got]),

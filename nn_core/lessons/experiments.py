@@ -25,6 +25,7 @@ import numpy as np
 from ..network.network import Network
 from .architecture import (  # noqa: F401  (experiments 7-8)
     RACE_ACTIVATIONS,
+    STUDY_DIGITS,
     ActivationRace,
     Depth,
     Trainings,
@@ -32,6 +33,7 @@ from .architecture import (  # noqa: F401  (experiments 7-8)
     dead_units,
     depth,
     depth_shapes,
+    study_rows,
     weight_count,
 )
 from .ends import (  # noqa: F401  (experiments 9-10)
