@@ -203,8 +203,10 @@ def output_layer(o):
     parts = []
     if "softmax" in res:
         sums = o.output_sum[res["softmax"]]
-        parts.append(f"With softmax the ten outputs always sum to 1 (here from {sums.min():.6f} to "
-                     f"{sums.max():.6f}): they share one unit of belief, like probabilities.")
+        dev = float(np.abs(sums - 1).max())
+        within = f"within {dev:.0e} of 1, rounding errors" if dev else "exactly 1"
+        parts.append(f"With softmax the ten outputs always sum to 1 (here every sum was {within}): "
+                     "they share one unit of belief, like probabilities.")
     if "sigmoid" in res:
         sums = o.output_sum[res["sigmoid"]]
         parts.append(f"The tutorial's ten sigmoid outputs answer ten separate yes/no questions: "
@@ -237,14 +239,14 @@ def input_scale(s):
     flat0, flat1 = pct(s.flat_start), pct(s.flat_end)
     flat = ("off (outputting 0)" if s.activation == "relu"
             else f"saturated (on a flat end of the {s.activation})")
-    first = (f"At the shared start weights, {flat0[1]:.0f} % of the first hidden layer's activations "
-             f"on raw pixels (0 to {s.scales[1]:g}) were {flat}, against {flat0[0]:.0f} % on pixels "
+    first = (f"At the shared start weights, {flat0[1]:.1f} % of the first hidden layer's activations "
+             f"on raw pixels (0 to {s.scales[1]:g}) were {flat}, against {flat0[0]:.1f} % on pixels "
              f"from 0 to 1.")
     if cost[1] > cost[0] and acc[1] < acc[0]:
         how = (f" Training suffered: J ended at {cost[1]:.3f} instead of {cost[0]:.3f}, and "
                f"validation accuracy at {acc[1]:.1f} % instead of {acc[0]:.1f} %. Where the slope "
                "g'(z2) is almost 0, delta2 is almost 0 and W1 barely learns; "
-               f"{flat1[1]:.0f} % were still flat after training. Scale the pixels to 0-1 first.")
+               f"{flat1[1]:.1f} % were still flat after training. Scale the pixels to 0-1 first.")
     elif cost[1] > cost[0] or acc[1] < acc[0]:
         how = (f" Training was hurt on one count: J {cost[1]:.3f} against {cost[0]:.3f}, validation "
                f"{acc[1]:.1f} % against {acc[0]:.1f} %.")
