@@ -81,7 +81,7 @@ def activations(validation, dead):
 def test_the_activation_race_names_its_winner_and_counts_dead_units():
     text = lessons.activation_race(activations([0.936, 0.925, 0.90], dead=5))
     assert text.startswith("After the same 50 iterations, validation accuracy was sigmoid 93.6 %, "
-                           "tanh 92.5 %, ReLU 90.0 %. sigmoid read new digits best, by 3.6 points")
+                           "tanh 92.5 %, ReLU 90.0 %. Sigmoid read new digits best, by 3.6 points")
     assert "5 of the 25 ReLU units died: each outputs 0 on all 2,000 training digits" in text
     assert "really learned with 20 units" in text
 

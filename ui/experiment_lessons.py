@@ -149,7 +149,7 @@ def activation_race(race):
         verdict = (f" The spread, {lead:.1f} points, is about what a new seed alone changes: no "
                    "activation clearly wins at these settings.")
     else:
-        verdict = f" {best} read new digits best, by {lead:.1f} points over the last."
+        verdict = f" {best[0].upper() + best[1:]} read new digits best, by {lead:.1f} points over the last."
     parts = [first + verdict]
     if "relu" in race.names:
         dead, h = int(race.dead[list(race.names).index("relu")]), race.hidden_units

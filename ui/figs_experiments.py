@@ -195,8 +195,7 @@ def _cost_panel(fig, result, labels, col=1):
                                  hovertemplate="iteration %{x}: J = %{y:.4f}<extra>" + label + "</extra>"),
                       row=1, col=col)
     fig.update_xaxes(title_text="iteration", row=1, col=col)
-    fig.update_yaxes(title_text="cost J on the training digits (no unit, log scale)", type="log",
-                     row=1, col=col)
+    fig.update_yaxes(title_text="cost J (no unit, log scale)", type="log", row=1, col=col)
 
 
 def _bars(fig, labels, values, col, fmt, what, hover=None):
@@ -220,8 +219,7 @@ def activation_chart(race):
     fig.update_xaxes(title_text="hidden activation", row=1, col=2)
     fig.update_xaxes(title_text="hidden activation", row=1, col=3)
     fig.update_yaxes(title_text="validation accuracy (%)", row=1, col=2)
-    fig.update_yaxes(title_text="hidden units that output 0 on every training digit (count)",
-                     rangemode="tozero", row=1, col=3)
+    fig.update_yaxes(title_text="dead units (count)", rangemode="tozero", row=1, col=3)
     fig.update_layout(height=420, margin=dict(l=50, r=10, t=40, b=40), legend=dict(orientation="h", y=-0.2))
     return fig
 
@@ -249,9 +247,8 @@ def depth_rows(d):
     return [{"network": n, "layer sizes": depth_label(s), "weights (biases included)": int(w),
              "vs the base network": f"{100 * (w / d.reference - 1):+.1f} %",
              "final J": round(float(c[-1]), 4) if len(c) else None,
-             "validation %": round(100 * float(a), 1), "seconds": round(float(t), 1)}
-            for n, s, w, c, a, t in zip(d.names, d.shapes, d.weights, d.cost, d.validation_accuracy,
-                                        d.seconds)]
+             "validation %": round(100 * float(a), 1)}
+            for n, s, w, c, a in zip(d.names, d.shapes, d.weights, d.cost, d.validation_accuracy)]
 
 
 def output_chart(o):
@@ -283,19 +280,18 @@ def scale_chart(s):
     """J while training, validation accuracy, and the share of hidden activations on a flat end."""
     fig = make_subplots(rows=1, cols=3, column_widths=[0.45, 0.2, 0.35], horizontal_spacing=0.09,
                         subplot_titles=("cost J while training", "validation accuracy",
-                                        "first hidden layer on a flat end"))
+                                        "first hidden layer saturated"))
     _cost_panel(fig, s, s.names)
     _bars(fig, list(s.names), pct(s.validation_accuracy), 2, "{:.1f} %", "validation accuracy")
     for when, values, colour in (("at the start", s.flat_start, "#bdbdbd"),
                                  ("after training", s.flat_end, "#636363")):
         fig.add_trace(go.Bar(x=list(s.names), y=pct(values), name=when, marker_color=colour,
-                             text=[f"{v:.0f} %" for v in pct(values)], textposition="outside",
+                             text=[f"{v:.1f} %" for v in pct(values)], textposition="outside",
                              hovertemplate="%{x}, " + when + ": %{y:.1f} % flat<extra></extra>"),
                       row=1, col=3)
     fig.update_xaxes(title_text="inputs", row=1, col=2)
     fig.update_xaxes(title_text="inputs", row=1, col=3)
     fig.update_yaxes(title_text="validation accuracy (%)", row=1, col=2)
-    fig.update_yaxes(title_text="activations a2 with almost no slope (% of units × digits)",
-                     range=[0, 110], row=1, col=3)
+    fig.update_yaxes(title_text="saturated a2 (% of units × digits)", range=[0, 110], row=1, col=3)
     fig.update_layout(height=420, margin=dict(l=50, r=10, t=40, b=40), legend=dict(orientation="h", y=-0.25))
     return fig
