@@ -148,3 +148,21 @@ def test_the_input_scale_lesson_reports_what_the_raw_pixels_did():
     assert "hurt on one count" in lessons.input_scale(scales([0.936, 0.94], [0.428, 1.479]))
     assert "did as well here" in lessons.input_scale(scales([0.93, 0.94], [0.43, 0.40]))
     assert "were off (outputting 0)" in lessons.input_scale(scales([0.93, 0.94], [0.43, 0.40], "relu"))
+
+
+def test_stopped_experiments_teach_from_the_trainings_that_finished():
+    race = SimpleNamespace(names=("sigmoid",), validation_accuracy=np.array([0.9]), dead=np.array([0]),
+                           hidden_units=25, cost=[np.ones(50)], studied=2000)
+    alone = "After the same 50 iterations, validation accuracy was sigmoid 90.0 %."
+    assert lessons.activation_race(race) == alone
+    d = depths([0.93, 0.9], [0.5, 0.6], weights=(10285, 10474))
+    d.names, d.shapes = d.names[:2], d.shapes[:2]
+    assert "with 2 hidden layers" in lessons.depth(d)
+    d.names, d.shapes, d.weights = d.names[:1], d.shapes[:1], d.weights[:1]
+    assert lessons.depth(d).startswith("The networks 400-25-10 (pixels-hidden-outputs) have 10,285 weights")
+    one = SimpleNamespace(names=("softmax",), validation_accuracy=np.array([0.9]),
+                          output_sum=(np.ones(3),), wrong_confidence=(np.array([0.5]),))
+    assert lessons.output_layer(one).startswith("With softmax the ten outputs always sum to 1 (here every "
+                                                "sum was exactly 1)")
+    scale = SimpleNamespace(names=("pixels 0 to 1",))
+    assert "Only the training on pixels 0 to 1 finished" in lessons.input_scale(scale)

@@ -194,8 +194,9 @@ EXPERIMENTS = (
         lambda s: f"The same network ({s.hidden_size} hidden units, λ = {s.lambd:g}) trained with "
                   f"each hidden activation, sigmoid, tanh and ReLU, for the same {s.maxiter} "
                   f"iterations on at most {ex.STUDY_DIGITS:,} of the training digits (each digit in "
-                  "its share, so that three trainings on two cores take under 10 s), each from its "
-                  "own seeded start. Which reads new digits best, and how many ReLU units die?",
+                  "its share: fewer digits keep three trainings on two cores within about 10 s), each "
+                  "from its own seeded start. Which reads new digits best, and how many ReLU units "
+                  "die?",
         lambda split, base, p: ex.activation_race(split, base, progress=p),
         _show_activation, lambda o: lessons.activation_race(o.result)),
     Experiment(
@@ -203,7 +204,7 @@ EXPERIMENTS = (
         lambda s: "One, two and three hidden layers of equal width, each width chosen so that the "
                   f"network has about as many weights as {s.hidden_size} hidden units in one layer; "
                   f"all trained for {s.maxiter} iterations on the same training digits (at most "
-                  f"{ex.STUDY_DIGITS:,}, each digit in its share, so that the three take under "
+                  f"{ex.STUDY_DIGITS:,}, each digit in its share, to keep the three within about "
                   "10 s). Is deeper better at the same size?",
         lambda split, base, p: ex.depth(split, base, progress=p),
         _show_depth, lambda o: lessons.depth(o.result)),
