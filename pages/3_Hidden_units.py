@@ -2,14 +2,14 @@
 
 import streamlit as st
 
-from ui import charts, nav, state
+from ui import charts, glossary, nav, state
 from ui import figs_hidden as fh
 from ui import hidden_views as views
 
 st.set_page_config(page_title="Hidden units", page_icon="🧩", layout="wide")
 nav.sidebar()
 st.title("Hidden units: what the wizard looks for")
-st.write(
+glossary.markdown(st,
     "Each hidden unit adds up the pixels of a digit, each pixel times its own weight in W1, and "
     "switches on when the sum is large. Drawing a unit's weights as a picture shows the pattern it "
     "looks for: **red pixels push the unit on, blue pixels push it off**. A unit often looks for a "
@@ -20,7 +20,7 @@ run = state.active_run()
 net = run.network
 W1, name = net.W1, run.settings.dataset
 split, shape = views.model_data(run)
-st.caption(f"Active model: {run.label} · {'-'.join(map(str, net.layer_sizes))} "
+glossary.caption(st, f"Active model: {run.label} · {'-'.join(map(str, net.layer_sizes))} "
            f"({net.activation} hidden units, {net.output} outputs), images {shape[0]}×{shape[1]}. "
            "Train another model on the Train page and this page shows its units.")
 
@@ -44,16 +44,16 @@ if layer == 1:
                                 selected=st.session_state["hidden_unit"])
         charts.show(st, grid, width="stretch", on_select=views.on_grid_click,
                     selection_mode="points", key="hidden_grid")
-        st.caption(f"Showing units {first}–{stop - 1}. Click an image to look at that unit. "
+        glossary.caption(st, f"Showing units {first}–{stop - 1}. Click an image to look at that unit. "
                    f"Colour scale ±{limit:.2f}, the same for every unit, white = 0.")
     with unit_col:
         unit = st.selectbox("Hidden unit", list(range(h)), key="hidden_unit")
         charts.show(st, fh.weight_image(W1[unit, 1:], shape, limit, unit), width="stretch",
                     key="hidden_weight_image")
-        st.caption(f"Bias W1[{unit}, 0] = {W1[unit, 0]:.3f}: the unit's starting push before "
+        glossary.caption(st, f"Bias W1[{unit}, 0] = {W1[unit, 0]:.3f}: the unit's starting push before "
                    "any pixel counts (negative = it needs more ink to switch on).")
 else:
-    st.write(f"The units of layer {layer} look at the {net.layer_sizes[layer - 1]} units of "
+    glossary.markdown(st, f"The units of layer {layer} look at the {net.layer_sizes[layer - 1]} units of "
              f"layer {layer - 1}, not at pixels, so they have no picture: each is known by what "
              "it responds to, its mean activation for each digit.")
     unit = st.selectbox("Hidden unit", list(range(h)), key="hidden_unit")
@@ -75,7 +75,7 @@ else:
 if layer == len(net.weights) - 1:
     charts.show(st, fh.w2_heatmap(net.weights[-1], unit, f"W{layer + 1}"), width="stretch",
                 key="hidden_w2")
-    st.caption("Each column is one hidden unit's votes: red = it says 'this digit!', blue = 'not "
+    glossary.caption(st, "Each column is one hidden unit's votes: red = it says 'this digit!', blue = 'not "
                "this one'. The framed column is the selected unit.")
 
 with st.expander("The maths"):

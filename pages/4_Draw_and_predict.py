@@ -6,7 +6,7 @@ from streamlit_drawable_canvas import st_canvas
 import nn_core
 from nn_core import RECIPES, drawing_steps
 from ui import drawing_views as dv
-from ui import my_digits, nav, state
+from ui import glossary, my_digits, nav, state
 
 CANVAS = 300  # px, square: the canvas docs advise a height of at least 300
 
@@ -14,7 +14,7 @@ st.set_page_config(page_title="Draw and predict", page_icon="✏️", layout="wi
 nav.sidebar()
 
 st.title("Draw a digit: what does the wizard say?")
-st.write(
+glossary.markdown(st,
     "This is the tutorial's predict.py, with your own hand instead of a row of X. Draw a digit "
     "with a finger, a pen or the pointer: it is shrunk and centred exactly like the digits the "
     "network studied, then the active model answers at once. Below, look inside: which hidden "
@@ -33,7 +33,7 @@ if shape not in RECIPES:
     st.info(f"The active model ({run.label}) takes {net.n_inputs} inputs; drawings can be turned "
             "into 20×20, 28×28 or 8×8 images only. Make another model active on the Train page.")
     st.stop()
-st.caption(f"Active model: {run.label}. Your drawing becomes a {shape[0]}×{shape[1]} image.")
+glossary.caption(st, f"Active model: {run.label}. Your drawing becomes a {shape[0]}×{shape[1]} image.")
 with st.expander("The maths"):
     dv.maths(net)
 
@@ -72,7 +72,7 @@ if steps is not None:
 
 # --- teach it your handwriting ------------------------------------------------------------------
 st.subheader("Teach it your handwriting")
-st.write("Label your drawings and add them here; then let the network study them along with "
+glossary.markdown(st, "Label your drawings and add them here; then let the network study them along with "
          "its usual training digits.")
 if steps is not None:
     my_digits.add_ui(steps.x, p, shape)

@@ -4,13 +4,13 @@ import streamlit as st
 
 from nn_core import BUG_EXPLANATIONS, BUGS, backprop_one, cost_terms, one_hot
 from ui import backprop_views as bv
-from ui import charts, formulas, nav, state
+from ui import charts, formulas, glossary, nav, state
 from ui import figs_inside as fi
 
 st.set_page_config(page_title="Inside the network", page_icon="🔬", layout="wide")
 nav.sidebar()
 st.title("Inside the network: check the maths, then watch backprop")
-st.write(
+glossary.markdown(st,
     "Training only works if backprop gives the right slope of the cost J for every weight. "
     "First we check it the slow, sure way, nudging each weight and watching J, and see what a "
     "wrong backprop looks like. Then we follow one digit forward through the network and its "
@@ -26,7 +26,7 @@ sizes = bv.small_sizes(arch[0])
 with st.expander("The maths, for this network"):
     for formula in (*formulas.for_network_shape(*arch), formulas.GRADIENT_CHECK):
         st.latex(formula)
-st.write(f"A small network ({'-'.join(map(str, sizes))}: {sizes[0]} inputs, "
+glossary.markdown(st, f"A small network ({'-'.join(map(str, sizes))}: {sizes[0]} inputs, "
          f"{' and '.join(map(str, sizes[1:-1]))} {arch[1]} hidden units, 10 {arch[2]} outputs; "
          f"5 examples, fixed weights), so that all {len(fi.weight_names(sizes))} weights can be "
          "nudged by ε = 10⁻⁴ one at a time.")
@@ -53,7 +53,7 @@ c1.metric("data term", f"{data:.4f}", help="cross-entropy: how wrong the outputs
 c2.metric("regularization term", f"{reg:.4f}", help="λ/2m × sum of squared weights, biases excluded")
 c3.metric("J", f"{data + reg:.4f}")
 charts.show(c4, fi.cost_split(data, reg, run.settings.lambd), key="inside_costsplit")
-st.caption(f"{run.label}, on its {len(split.train):,} training digits at its own λ = "
+glossary.caption(st, f"{run.label}, on its {len(split.train):,} training digits at its own λ = "
            f"{run.settings.lambd:g}. A large λ makes the penalty a big share of J: the wizard is "
            "told to keep his weights small rather than fit every example.")
 
@@ -63,7 +63,7 @@ drawing = bv.drawing_for(net)
 sources = ["a training example"] + (["my drawing (from the Draw page)"] if drawing is not None else [])
 source = st.radio("Follow", sources, key="inside_source", horizontal=True)
 if len(sources) == 1:
-    st.caption("Draw a digit on the Draw and predict page and it appears here as a second choice.")
+    glossary.caption(st, "Draw a digit on the Draw and predict page and it appears here as a second choice.")
 if source == "a training example":
     idx = int(st.number_input(f"Training example (0 to {len(split.train) - 1})", 0,
                               len(split.train) - 1, 0, key="inside_index"))

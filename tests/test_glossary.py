@@ -5,7 +5,6 @@ and nn_core (nn_core's error messages and layout names reach the pages), docstri
 """
 
 import ast
-import re
 
 import pytest
 from conftest import ROOT
@@ -42,9 +41,7 @@ def shown_strings(path):
             if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docstrings]
 
 
-def uses(text, term):
-    """Whether text uses term as a word of its own (not inside a longer word: "test" in "tested")."""
-    return re.search(rf"(?<![\w-]){re.escape(term)}(?![\w-])", text, re.IGNORECASE if term.islower() else 0)
+uses = glossary.uses
 
 
 @pytest.fixture(scope="module")

@@ -88,7 +88,7 @@ def show_forward(b, shape, what, activation="sigmoid"):
                                        yrange=fi.RANGES.get(activation), height=150),
                     key=f"inside_a{k}")
     charts.show(f3, fi.outputs_vs_target(b.output, b.y, f"a{L + 1}"), key=f"inside_a{L + 1}")
-    f3.caption(f"The network says {b.prediction}; the cost of this one example is J = {b.J:.3f}.")
+    glossary.caption(f3, f"The network says {b.prediction}; the cost of this one example is J = {b.J:.3f}.")
 
 
 def show_deltas(b, j, activation="sigmoid"):
@@ -105,7 +105,7 @@ def show_deltas(b, j, activation="sigmoid"):
             fig = fi.vector_bars(d, title, f"unit of hidden layer {k - 1}", f"delta{k}",
                                  highlight=j if k == 2 else None)
         charts.show(cols[i % len(cols)], fig, key=f"inside_delta{k}")
-    st.caption(f"The unit with the largest error |delta2| for this digit is unit "
+    glossary.caption(st, f"The unit with the largest error |delta2| for this digit is unit "
                f"{b.largest_error_unit}; the red bar is the unit you follow (j = {j}).")
 
 
@@ -125,7 +125,7 @@ def show_backward(b, j, shape, activation="sigmoid"):
         n1.metric(f"a2 of unit {j}", f"{b.a2[j]:.3f}")
         n2.metric(f"{activation} slope g′(z2)", f"{b.slope[j]:.3f}")
         n3.metric(f"delta2 of unit {j}", f"{b.delta2[j]:+.5f}")
-        st.write(
+        glossary.markdown(st,
             "Each pixel of the image is that pixel's value in a1 times delta2: only inked pixels get "
             "a gradient. Training moves W1 against the gradient (W1 ← W1 − step × gradient): where it "
             f"is red, unit {j}'s weights go down, so next time this digit excites the unit less; "

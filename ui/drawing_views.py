@@ -25,7 +25,8 @@ def maths(net):
     """The expander's formulas, for the active model's depth, activation and output."""
     n, (z, a) = len(net.weights) - 1, names(net)
     st.latex(formulas.prediction(n, net.activation, net.output))
-    st.write(f"Saliency: how much each pixel of a1 moves digit d's score {z}_d (backprop down to "
+    glossary.markdown(st, f"Saliency: how much each pixel of a1 moves digit d's score {z}_d (backprop down "
+                          f"to "
              f"the pixels instead of the weights). We use {z}, not {a}: {a}'s gradient carries "
              f"the {net.output}'s slope, which is almost 0 whenever the network is sure.")
     st.latex(formulas.saliency(n, net.activation))
@@ -51,7 +52,7 @@ def your_answer(net, x, shape):
     p = net.predict_proba(x)[0]
     pred, runner_up = (int(d) for d in np.argsort(-p, kind="stable")[:2])  # ties: argmax first
     answer("The network says", pred)
-    st.caption(f"{names(net)[1]} = {p[pred]:.2f} for {pred}; the runner-up is "
+    glossary.caption(st, f"{names(net)[1]} = {p[pred]:.2f} for {pred}; the runner-up is "
                f"{runner_up} with {p[runner_up]:.2f}")
     charts.show(st, charts.digit_image(x, shape, height=170), key="draw_seen")
     bars(p, "Your drawing", "draw_probs", net)
@@ -65,7 +66,7 @@ def test_digit(net, split, shape):
     browser has loaded the chart code before the first drawing, so the answer to that drawing is
     not kept waiting for it. Seeded: the same sequence everywhere."""
     if split is None or not len(split.test) or split.test.X.shape[1] != net.n_inputs:
-        st.caption("The data this model was trained on has no test digits in this session (not "
+        glossary.caption(st, "The data this model was trained on has no test digits in this session (not "
                    "loaded, or too few digits to set some aside), so none is shown next to yours.")
         return
     i = int(np.random.default_rng(st.session_state.get("draw_test_n", 0)).integers(len(split.test)))
@@ -86,10 +87,10 @@ def show_steps(net, steps, shape):
         small, k = fd.thumbnail(img)  # shown in k x k blocks
         charts.show(col, charts.digit_image(small, small.shape, title=title, height=210),
                          key=f"draw_step{i}")
-        col.caption(f"{img.shape[0]}×{img.shape[1]} pixels"
+        glossary.caption(col, f"{img.shape[0]}×{img.shape[1]} pixels"
                     + (f", shown in {k}×{k} blocks" if k > 1 else ""))
-    st.caption("Like MNIST: crop, fit the longer side into a box keeping the shape, move the centre "
-               "of mass to the middle, then shrink as the data set was shrunk (8×8: block averages).")
+    glossary.caption(st, "Like MNIST: crop, fit the longer side into a box keeping the shape, move the "
+               "centre of mass to the middle, then shrink as the data set was shrunk (8×8: block averages).")
 
 
 def show_hidden(net, x, pred, shape):
@@ -104,7 +105,7 @@ def show_hidden(net, x, pred, shape):
                                     net.activation), key="draw_hidden")
     top = np.argsort(votes)[::-1][:5]
     if L > 2:
-        st.caption(f"Only the last hidden layer (a{L}) votes for the digits directly, through "
+        glossary.caption(st, f"Only the last hidden layer (a{L}) votes for the digits directly, through "
                    f"W{L}; the layers before it pass their units on to the next layer. Its "
                    f"strongest voters for {pred}: units {', '.join(map(str, top))}. What each "
                    "unit responds to is on the Hidden units page.")
@@ -117,7 +118,7 @@ def show_hidden(net, x, pred, shape):
                                       colorscale=charts.DIVERGING, showscale=True,
                                       value_name="weight", px_per_row=180, title_lines=2),
                 key="draw_top_units")
-    st.caption(f"The five units that pushed hardest for {pred}, as the pattern each one looks for "
+    glossary.caption(st, f"The five units that pushed hardest for {pred}, as the pattern each one looks for "
                "(its row of W1: red pixels excite the unit, blue ones inhibit it).")
 
 
@@ -145,7 +146,7 @@ def show_saliency(net, x, p, pred, shape):
             (contrast(net, x, pred, other, out), f"{pred} and not {other}"))
     for i, (col, (grad, title)) in enumerate(zip(st.columns(3), maps, strict=True)):
         charts.show(col, fd.saliency_map(grad, x, shape, title), key=f"draw_saliency{i}")
-    st.caption(f"Each map is ∂{shown}/∂a1 for one digit. Red: more ink there would raise {shown}; "
+    glossary.caption(st, f"Each map is ∂{shown}/∂a1 for one digit. Red: more ink there would raise {shown}; "
                f"blue: ink there lowers it. The black "
                f"line is your drawing's outline. The right map shows which pixels made it say "
                f"{pred} and not {other}.")

@@ -22,7 +22,7 @@ import streamlit as st
 
 from nn_core import DATASETS, HIDDEN_RANGE
 
-from . import jobs, state
+from . import glossary, jobs, state
 from .settings import DEFAULT, LAMBDA_MAX, MAXITER_MAX, SEED_MAX
 
 OUTCOMES_KEY = "exp_outcomes"
@@ -54,7 +54,7 @@ def settings_ui(active, names):
     seed = c[4].number_input("seed", 0, SEED_MAX, value=_within(active.seed, 0, SEED_MAX, DEFAULT.seed),
                              key="exp_seed")
     if not 1 <= active.maxiter <= MAXITER_MAX:
-        st.caption(f"The active model was not trained here ({active.maxiter} iterations on this "
+        glossary.caption(st, f"The active model was not trained here ({active.maxiter} iterations on this "
                    f"dashboard), so maxiter starts at {DEFAULT.maxiter}.")
     return replace(active, dataset=dataset, hidden_size=int(hidden), lambd=float(lambd),
                    maxiter=int(maxiter), seed=int(seed), init="random")

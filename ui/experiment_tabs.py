@@ -14,7 +14,7 @@ import streamlit as st
 
 from nn_core import experiments as ex
 
-from . import charts, state
+from . import charts, glossary, state
 from . import experiment_lessons as lessons
 from . import figs_experiments as fx
 from .experiment_runs import outcomes
@@ -90,7 +90,8 @@ def _show_race(o):
     x = st.segmented_control("cost against", list(fx.RACE_X), default="iteration", key="exp_race_x")
     charts.show(st, fx.race_chart(o.result, x or "iteration"), key="exp_race_chart")
     st.dataframe(fx.race_rows(o.result), hide_index=True, key="exp_race_table")
-    st.caption("Two trainings run at a time (one per core), so seconds are as measured side by side.")
+    glossary.caption(st, "Two trainings run at a time (one per core), so seconds are as measured side by "
+                         "side.")
 
 
 def _show_symmetry(o):

@@ -10,6 +10,8 @@ How it works
    tooltip that explains it.
 """
 
+import re
+
 GLOSSARY = {
     # --- the network's numbers, in the tutorial's notation ---
     "a1": "The input layer: the 400 pixel values of one digit (20 × 20), each between 0 and 1. "
@@ -137,6 +139,33 @@ ALIASES = {"high variance": "bias and variance", "high bias": "bias and variance
            "memorised": "overfitting"}
 
 
+def uses(text, term):
+    """Whether text uses term as a word of its own ("test" in "a test digit", not in "tested");
+    terms in lower case match in any case, names such as "W1" or "ReLU" exactly."""
+    flags = re.IGNORECASE if term.islower() else 0
+    return re.search(rf"(?<![\w-]){re.escape(term)}(?![\w-])", text, flags) is not None
+
+
+def words_in(text):
+    """The glossary's terms that text uses, in glossary order."""
+    return [t for t in GLOSSARY if uses(text, t)]
+
+
+def explain_words(text):
+    """A tooltip explaining every glossary word in text (None when it uses none)."""
+    return explain(*words_in(text)) or None
+
+
 def explain(*terms):
     """The definitions of these terms as one help text (a widget's "?" tooltip, in markdown)."""
     return "\n\n".join(f"**{t}**: {GLOSSARY[t]}" for t in terms)
+
+
+def markdown(container, body):
+    """container.markdown(body), with a ? explaining the glossary words it uses."""
+    return container.markdown(body, help=explain_words(body))
+
+
+def caption(container, body):
+    """container.caption(body), with a ? explaining the glossary words it uses."""
+    return container.caption(body, help=explain_words(body))

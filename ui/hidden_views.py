@@ -88,7 +88,7 @@ def overview(net, means, layer, unit):
     charts.show(st, fh.digit_overview(means, order, name, net.activation, selected=unit),
                 width="stretch", on_select=_on_overview_click, selection_mode="points",
                 key="hidden_overview")
-    st.caption(f"One row per unit, one column per digit: the unit's mean activation {name} over "
+    glossary.caption(st, f"One row per unit, one column per digit: the unit's mean activation {name} over "
                "the validation digits of that class. Bright = the unit is on for that digit. "
                "Click a row to open that unit below; the framed row is the unit shown.")
 
@@ -120,7 +120,7 @@ def unit_activity(net, split, means, layer, unit, shape, where):
                 width="stretch", key="hidden_activation")
     a_train = net.forward(split.train.X).a[layer]
     top = top_activating(a_train, unit, k=TOP_K)
-    st.markdown(f"**The {TOP_K} training digits that switch unit {unit} on most** (label · {name})")
+    glossary.markdown(st, f"**The {TOP_K} training digits that switch unit {unit} on most** (label · {name})")
     charts.show(st, fh.top_images(split.train.X, split.train.y, a_train[:, unit], top, shape),
                 width="stretch", key="hidden_top")
 
@@ -128,19 +128,19 @@ def unit_activity(net, split, means, layer, unit, shape, where):
 def maths(net, layer):
     """The expander's formulas for the chosen layer."""
     if layer == 1:
-        st.write("Hidden unit j takes the whole picture a1 (with a 1 for the bias) and squashes "
+        glossary.markdown(st, "Hidden unit j takes the whole picture a1 (with a 1 for the bias) and squashes "
                  f"its weighted sum with the {net.activation}:")
         st.latex(r"z_{2,j} = W_1[j,0] + \sum_{p=1}^{n} W_1[j,p]\, a_{1,p},\qquad "
                  rf"a_{{2,j}} = \mathrm{{{net.activation}}}(z_{{2,j}})")
-        st.write("The picture of unit j is the row W1[j, 1:] laid out like a digit.")
+        glossary.markdown(st, "The picture of unit j is the row W1[j, 1:] laid out like a digit.")
     else:
-        st.write(f"Unit j of layer {layer} does the same with the units of layer {layer - 1} "
+        glossary.markdown(st, f"Unit j of layer {layer} does the same with the units of layer {layer - 1} "
                  "instead of pixels, so it has no picture: what it responds to is shown by its "
                  "mean activation per digit.")
         st.latex(rf"a_{{{layer + 1},j}} = \mathrm{{{net.activation}}}\Big(W_{layer}[j,0] + "
                  rf"\sum_i W_{layer}[j,i+1]\, a_{{{layer},i}}\Big)")
     L = len(net.weights)
-    st.write(f"The output for digit d adds up the last hidden layer's votes; units count from 0 "
+    glossary.markdown(st, f"The output for digit d adds up the last hidden layer's votes; units count from 0 "
              f"and column 0 of W{L} is the bias, so unit j's vote for digit d is W{L}[d, j+1]. "
              "The penalty (λ/2m)·ΣW² in the cost J keeps weights small, which makes the "
              "pictures smoother: with λ = 0 they look like noise.")
