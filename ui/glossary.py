@@ -32,6 +32,18 @@ GLOSSARY = {
                    "looks at all the pixels through its row of W1 and passes one number on.",
     "sigmoid": "The squashing function 1 / (1 + e^−z): any number in, a number between 0 and 1 "
                "out. Its slope is a(1 − a), largest at a = 0.5 and almost 0 when a is near 0 or 1.",
+    "hidden layer": "A row of hidden units that all look at the layer before them. The tutorial's "
+                    "wizard has one; give him two or three and the later ones build their features "
+                    "out of the earlier ones' (strokes, then loops, then whole digits), at the price "
+                    "of more weights to learn.",
+    "tanh": "Another squashing function for the hidden units: like the sigmoid but from −1 to 1, "
+            "centred on 0, so a unit can say \"no\" as firmly as \"yes\". Its slope is 1 − a².",
+    "ReLU": "The rectified linear unit, max(0, z): a hidden unit that is off for a negative sum "
+            "and passes a positive one on unchanged. Its slope is 0 or 1, so its error does not "
+            "fade as it goes back through the layers; deeper networks often learn faster with it.",
+    "softmax": "An output function that makes the 10 outputs share one whole: each is e^z divided "
+               "by the sum of all ten, so they are between 0 and 1 and add up to 1, the wizard's "
+               "confidence spread over the digits. (Sigmoid outputs each answer on their own.)",
     "one-hot": "A label written as 10 numbers with a single 1: the digit 3 is "
                "0 0 0 1 0 0 0 0 0 0. It is what the 10 outputs a3 are compared with.",
     # --- learning ---
