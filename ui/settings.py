@@ -4,11 +4,12 @@ A link such as ?lambd=3&hidden_size=100,50&activation=relu&output=softmax reprod
 experiment, as in TensorFlow Playground.
 
 How a link's value is read
-1. Its text becomes a number where it looks like one (the one conversion); hidden_size, the
-   names and the data set stay text, which their checks read themselves.
-2. nn_core's check for that knob (check_hidden_size, check_lambda, ...) takes it or refuses it,
-   with the dashboard's narrower limit where a slider ends sooner (the one check). The rules and
-   their words live in nn_core, so a link is refused the way train would refuse it.
+1. nn_core's check for that knob (check_hidden_size, check_lambda, ...) takes the text or
+   refuses it, with the dashboard's narrower limit where a slider ends sooner: one check, and
+   one conversion, inside it (check_lambda's float, check_hidden_size's "100,50" -> (100, 50)).
+   Only maxiter and seed, which nn_core wants as whole numbers, are read as int first.
+2. The rules and their words live in nn_core, so a link is refused the way train would refuse
+   it. Widgets need no check of their own: their ranges are these, and train checks its input.
 3. A refused value is replaced with the default, and query_problems says which value, what was
    expected and what was found: a hand-edited link never crashes a page.
 """
@@ -36,6 +37,14 @@ SEED_MAX = 10_000
 LR_MIN, LR_MAX = 1e-4, 100.0
 
 
+def _whole(text):
+    """"7" -> 7; anything else (7.5, "-", "banana") as it is, for the check to refuse in words."""
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        return text
+
+
 def _check_dataset(name):
     if name not in DATASETS:
         raise DataFormatError(f"dataset: expected one of {', '.join(DATASETS)}, found {name!r}")
@@ -48,9 +57,9 @@ CHECKS = {  # each knob's one check: nn_core's, with the dashboard's limit
     "activation": check_activation,
     "output": check_output,
     "lambd": lambda v: check_lambda(v, most=LAMBDA_MAX),
-    "maxiter": lambda v: check_maxiter(v, most=MAXITER_MAX),
+    "maxiter": lambda v: check_maxiter(_whole(v), most=MAXITER_MAX),
     "method": check_method,
-    "seed": lambda v: check_seed(v, most=SEED_MAX),
+    "seed": lambda v: check_seed(_whole(v), most=SEED_MAX),
     "learning_rate": lambda v: check_learning_rate(v, least=LR_MIN, most=LR_MAX),
 }
 # The limits themselves must be values nn_core accepts (maxiter 1000 <= its MAX_ITER, ...):
@@ -104,16 +113,6 @@ for _knob, _check in CHECKS.items():  # the defaults pass their own checks
     _check(getattr(DEFAULT, _knob))
 
 
-def _number(text):
-    """"7" -> 7, "0.5" -> 0.5; anything else stays as it is, for the check to refuse."""
-    for cast in (int, float):
-        try:
-            return cast(text)
-        except (TypeError, ValueError):
-            pass
-    return text
-
-
 def _read(params, base):
     """(Settings, problems): each value in the URL checked once, refused ones left at base's."""
     out, problems = {}, []
@@ -122,8 +121,7 @@ def _read(params, base):
             continue
         text = params[key]
         try:
-            out[key] = check(text if key in ("dataset", "hidden_size", "activation", "output",
-                                             "method") else _number(text))
+            out[key] = check(text)
         except DataFormatError as error:
             reason = str(error).removeprefix(f"{key}: ")
             default = getattr(base, key)
