@@ -192,3 +192,21 @@ def test_the_train_page_offers_a_deep_active_model_only_as_npz(deep_run):
     why = next(i.value for i in at.info if "TrainedW1.in and TrainedW2.in" in i.value)
     assert "2 hidden layers (400-30-20-10), relu units and softmax outputs" in why
     assert ".npz" in why
+
+
+def test_the_dashboards_limits_are_passed_to_nn_cores_one_check_per_knob():
+    """The sliders' ends are arguments of nn_core's checks, not a second copy of the rules."""
+    from ui import settings
+
+    assert settings.MAXITER_MAX <= nn_core.MAX_ITER
+    assert nn_core.check_maxiter(settings.MAXITER_MAX, most=settings.MAXITER_MAX) == settings.MAXITER_MAX
+    for check, value, said in (
+        (settings.CHECKS["maxiter"], "1001", "maxiter must be a whole number 1-1000, found 1001"),
+        (settings.CHECKS["lambd"], "101", "lambda must be a number from 0 to 100, found 101"),
+        (settings.CHECKS["seed"], "10001", "seed must be a whole number from 0 up to 10000"),
+        (settings.CHECKS["learning_rate"], "0", "learning_rate must be a number from 0.0001 to 100"),
+    ):
+        with pytest.raises(nn_core.DataFormatError, match=said):
+            check(value)
+    with pytest.raises(nn_core.DataFormatError, match="learning_rate must be a number > 0"):
+        nn_core.check_learning_rate(-1)  # nn_core's own rule, without the dashboard's range
