@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import charts, nav, state, tour
+from ui import architecture, charts, nav, state, tour
 from ui.glossary import explain
 
 # The path through the pages a newcomer takes first (the sidebar lists every page: ui/nav.py).
@@ -29,13 +29,10 @@ run = state.active_run()
 net = run.network
 left, right = st.columns([3, 2])
 with left:
-    st.subheader(f"The network: {net.n_inputs}-{net.hidden_size}-10")
-    charts.show(st, charts.network_diagram(net.layer_sizes), width="stretch")
-    st.caption(
-        f"{net.n_inputs} inputs (one per pixel), {net.hidden_size} hidden sigmoid units and 10 outputs, "
-        "one per digit. W1 connects inputs to hidden units, W2 hidden units to outputs.",
-        help=explain("a1", "a2", "a3", "W1", "W2", "bias", "hidden unit", "sigmoid"),
-    )
+    st.subheader(f"The network: {architecture.sizes(net)}")
+    charts.show(st, charts.network_diagram(net.layer_sizes), width="stretch", key="home_network")
+    st.caption(architecture.caption(net),
+               help=explain(*architecture.terms(net)))
 with right:
     st.subheader("The active model")
     st.markdown(run.label, help=explain("L-BFGS-B", "seed"))

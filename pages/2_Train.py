@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ui import charts, mistakes, nav, runs_views, state
+from ui import train_knobs as knobs
 from ui import training_ui as tui
 from ui.glossary import explain
 
@@ -35,12 +36,12 @@ tui.collect_training()  # a run that ended since the last script run: its verdic
 with st.container(border=True):
     left, right = st.columns([1, 2])
     with left:
-        dataset = tui.dataset_ui(state.dataset_names())
+        dataset = knobs.dataset_ui(state.dataset_names())
         start = tui.start_weights_ui(state.get_dataset(dataset).n_inputs)
     with right:
-        settings = tui.settings_ui(start)
-    tui.tutorial_ui(fixed_hidden=start[0] is not None)
-    tui.mirror_in_url(settings)
+        settings = knobs.settings_ui(start)
+    knobs.tutorial_ui(fixed_hidden=start[0] is not None, disabled=tui.training())
+    knobs.mirror_in_url(settings)
 
 
 # A fragment: the Train click reruns only these lines, so the browser draws the first progress at once

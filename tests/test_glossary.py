@@ -22,6 +22,7 @@ TECHNICAL_WORDS = [
     "regularization", "cost J", "iteration", "maxiter", "learning rate", "validation", "test",
     "overfitting", "bias", "high bias", "one-hot", "sigmoid", "seed", "symmetry", "backprop",
     "gradient checking", "learning curve", "confusion matrix", "hidden unit", "W1", "W2",
+    "hidden layer", "tanh", "ReLU", "softmax",
 ]
 
 SOURCES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "ui").glob("*.py")),

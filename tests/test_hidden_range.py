@@ -63,13 +63,14 @@ def train_page(query=None):
     return at.run()
 
 
-def test_the_slider_spans_the_range_and_a_link_beyond_it_is_clamped_with_a_message():
+def test_the_slider_spans_the_range_and_a_link_beyond_it_gets_the_default_with_a_message():
     at = train_page()
     assert (at.slider(key="train_hidden_size").min, at.slider(key="train_hidden_size").max) == (LO, HI)
     at = train_page({"hidden_size": "2000"})
     assert not at.exception
-    assert at.slider(key="train_hidden_size").value == HI and at.query_params["hidden_size"] == str(HI)
-    said = f"hidden_size=2000 in the link: expected {LO} to {HI}, found 2000"
+    assert at.slider(key="train_hidden_size").value == 25 and "hidden_size" not in at.query_params
+    said = (f"hidden_size=2000 in the link: expected a whole number of hidden units {EXPECTED}, "
+            "found 2000, so the default 25 is used")
     assert any(said in w.value for w in at.warning)
 
 

@@ -92,6 +92,18 @@ def test_retrain_learns_my_digits_without_touching_the_start_network():
     assert out.result.network.layer_sizes == start.layer_sizes
 
 
+def test_retrain_keeps_a_deep_networks_layers_activation_and_output():
+    """Retraining with my digits fine-tunes the active model as it is: a 2-layer relu/softmax
+    network stays one (its start weights decide the architecture)."""
+    X, y = _data(m=30, n=16, seed=4)
+    start = Network.random(16, (6, 5), seed=1, activation="relu", output="softmax")
+    X_mine, y_mine = _data(m=3, n=16, seed=5)
+    out = retrain(start, X, y, X_mine, y_mine, repeat=2, maxiter=3)
+    net = out.result.network
+    assert net.layer_sizes == (16, 6, 5, 10) and (net.activation, net.output) == ("relu", "softmax")
+    assert not np.array_equal(net.weights[2], start.weights[2])  # the last layer learned too
+
+
 def test_as_dataset_keeps_images_and_labels():
     X_mine = np.arange(8.0).reshape(2, 4) / 8
     ds = as_dataset(X_mine, [3, 9], (2, 2))

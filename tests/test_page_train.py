@@ -99,11 +99,12 @@ def test_query_parameters_initialise_the_widgets():
     assert at.number_input(key="train_lr").value == 0.2
     assert at.number_input(key="train_seed").value == 7
     assert at.selectbox(key="train_dataset").value == "sklearn-8x8"
-    # A hand-edited link is clamped to the knobs' ranges instead of crashing the page.
+    # A hand-edited link's refused values fall back to the defaults instead of crashing the page.
     at = fresh({"hidden_size": "100000", "maxiter": "-3", "lambd": "banana"})
     assert not at.exception
-    assert at.slider(key="train_hidden_size").value == 400 and at.slider(key="train_maxiter").value == 1
+    assert at.slider(key="train_hidden_size").value == 25 and at.slider(key="train_maxiter").value == 50
     assert at.select_slider(key="train_lambd").value == 1.0
+    assert len(at.warning) == 3
 
 
 def test_short_training_adds_an_active_run_and_the_same_settings_hit_the_cache(default_weights):

@@ -170,11 +170,16 @@ def confusion_heatmap(C, title="Confusion matrix (rows: true digit, columns: pre
     return fig
 
 
-def network_diagram(layer_sizes, shown=(8, 8, 10), title=None):
-    """Input, hidden and output layers as columns of dots, a sample of connections between them."""
+def network_diagram(layer_sizes, shown=None, title=None):
+    """Every layer as a column of dots (input a1, the hidden layers, output), a sample of
+    connections between them, and each weight matrix W1, W2, ... named between its two layers.
+
+    shown: how many dots each layer gets (8 per input or hidden layer, all 10 outputs)."""
+    n = len(layer_sizes)
+    shown = shown or (8,) * (n - 1) + (10,)
     fig = go.Figure()
-    names = ("input a1", "hidden a2", "output a3")
-    xs = (0, 1, 2)
+    names = ["input a1", *(f"hidden a{i}" for i in range(2, n)), f"output a{n}"]
+    xs = tuple(range(n))
     positions = []
     for x, size, k, name in zip(xs, layer_sizes, shown, names):
         k = min(size, k)
@@ -196,9 +201,9 @@ def network_diagram(layer_sizes, shown=(8, 8, 10), title=None):
     fig.add_trace(go.Scatter(x=lx, y=ly, mode="lines", hoverinfo="skip", showlegend=False,
                              line=dict(width=0.5, color="rgba(120,120,120,0.35)")))
     fig.data = fig.data[-1:] + fig.data[:-1]  # lines underneath the units
-    for x, label in zip((0.5, 1.5), ("W1", "W2")):
-        fig.add_annotation(x=x, y=1.1, text=f"<b>{label}</b>", showarrow=False)
-    fig.update_xaxes(visible=False, range=[-0.3, 2.4])
+    for i in range(1, n):
+        fig.add_annotation(x=i - 0.5, y=1.1, text=f"<b>W{i}</b>", showarrow=False)
+    fig.update_xaxes(visible=False, range=[-0.3, n - 0.6])
     fig.update_yaxes(visible=False, range=[-0.2, 1.2])
     fig.update_layout(title=title, height=340, margin=dict(l=5, r=5, t=30, b=5),
                       legend=dict(orientation="h", y=-0.05))

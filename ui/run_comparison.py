@@ -14,15 +14,17 @@ import numpy as np
 
 from . import state
 
-KNOB_NAMES = {"dataset": "data set", "hidden_size": "hidden units", "lambd": "λ", "maxiter": "maxiter",
-              "method": "method", "seed": "seed", "learning_rate": "learning rate",
-              "init": "start weights"}
+KNOB_NAMES = {"dataset": "data set", "hidden_size": "hidden units", "activation": "activation",
+              "output": "output", "lambd": "λ", "maxiter": "maxiter", "method": "method",
+              "seed": "seed", "learning_rate": "learning rate", "init": "start weights"}
 
 
 def _value(settings, knob):
     v = getattr(settings, knob)
     if knob == "learning_rate" and settings.method != "GD":
         return None  # only gradient descent uses it
+    if knob == "hidden_size":  # (25,) and (100, 50): one kind of value, so they sort together
+        return tuple(np.atleast_1d(v).tolist())
     return v
 
 
@@ -33,8 +35,11 @@ def knob_that_differs(runs):
 
 
 def knob_label(knob, value):
-    """ "λ = 0.3", "hidden units = 50", "method = CG"."""
-    shown = f"{value:g}" if isinstance(value, float) else str(value)
+    """ "λ = 0.3", "hidden units = 50", "hidden units = 100-50", "method = CG"."""
+    if isinstance(value, tuple):
+        shown = "-".join(map(str, value))
+    else:
+        shown = f"{value:g}" if isinstance(value, float) else str(value)
     return f"{KNOB_NAMES[knob]} = {shown}"
 
 

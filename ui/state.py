@@ -1,7 +1,7 @@
 """Caches and session state: which data, which model, which runs.
 
 - Datasets: st.cache_data (loaded once per process, each session gets a copy).
-- The default model (mnist-20x20, 400-25-10, lambda 1, 50 iterations, seed 0):
+- The default model (mnist-20x20, 400-25-10 sigmoid, lambda 1, 50 iterations, seed 0):
   st.cache_resource, trained once per server process and shared by every
   session, so its weight arrays are made read-only: nobody can change it.
 - Other trained models: st.cache_resource keyed by their Settings, bounded
@@ -28,8 +28,13 @@ DATA_DIR = Path(__file__).resolve().parents[1] / "data"  # where the tutorial's 
 
 def weights_init(network):
     """Settings.init of a run that starts from (or is) these weights: "weights:" + their sha1, so
-    the same weights uploaded twice are recognised as the same run."""
-    return "weights:" + hashlib.sha1(network.W1.tobytes() + network.W2.tobytes()).hexdigest()
+    the same weights uploaded twice are recognised as the same run. Beyond the tutorial's kind of
+    network the activation and output are hashed too: the same numbers through other functions
+    are another start."""
+    digest = hashlib.sha1(b"".join(W.tobytes() for W in network.weights))
+    if not network.is_tutorial_shape:
+        digest.update(f"{network.activation} {network.output}".encode())
+    return "weights:" + digest.hexdigest()
 
 
 def _next_run_id():
@@ -74,8 +79,8 @@ def get_split(name):
 
 def freeze(network):
     """Make a shared network read-only: a page that tries to change it fails loudly."""
-    network.W1.setflags(write=False)
-    network.W2.setflags(write=False)
+    for W in network.weights:
+        W.setflags(write=False)
     return network
 
 
@@ -89,11 +94,10 @@ class TrainingInterrupted(Exception):
 
 def _train(settings, init, on_step):
     split = get_split(settings.dataset)
-    result = nn_core.train(
-        split.train.X, split.train.y, hidden_size=settings.hidden_size, lambd=settings.lambd,
-        maxiter=settings.maxiter, seed=settings.seed, init=init, method=settings.method,
-        learning_rate=settings.learning_rate, callback=on_step,
-    )
+    # Every knob through experiments.Base.kwargs: the architecture (hidden_size, activation,
+    # output) with the rest, so a deep network trains from the same settings as the tutorial's.
+    result = nn_core.train(split.train.X, split.train.y, init=init, callback=on_step,
+                           **settings.kwargs())
     freeze(result.network)
     if result.stopped:
         raise TrainingInterrupted(result)

@@ -1,5 +1,5 @@
-"""The Train page's plumbing: its knobs (mirrored in the URL), start weights, and training you can
-watch and stop.
+"""The Train page's plumbing: start weights, training you can watch and stop, its verdict and
+the downloads. (The knobs and their URL mirror are in ui.train_knobs.)
 
 How a training run works
 1. The Train button starts a job (ui.jobs): a worker thread calls state.cached_train(settings,
@@ -14,141 +14,13 @@ How a training run works
 Nothing is drawn from inside the cached function, so a cache hit has nothing to replay.
 """
 
-from dataclasses import replace
-
 import streamlit as st
 
 import nn_core
 from nn_core import network_npz_bytes, read_seed_weights, seed_weights_bytes
 
 from . import charts, figs_train, jobs, state
-from .glossary import explain
-from .settings import (
-    DEFAULT,
-    FIELD_NAMES,
-    LR_MAX,
-    MAXITER_MAX,
-    SEED_MAX,
-    TUTORIAL,
-    from_query,
-    query_problems,
-    to_query,
-)
 from .text import literal
-
-LAMBDAS = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
-KEYS = {"dataset": "train_dataset", "hidden_size": "train_hidden_size", "lambd": "train_lambd",
-        "maxiter": "train_maxiter", "method": "train_method", "seed": "train_seed",
-        "learning_rate": "train_lr"}
-
-
-# --- the knobs ---------------------------------------------------------------------------------
-
-def _remembered():
-    """The settings to show: the last ones used in this session, else the URL's (a shared link)."""
-    if "train_settings" not in st.session_state:
-        st.session_state["train_settings"] = from_query(st.query_params)
-        for problem in query_problems(st.query_params.to_dict()):
-            st.warning(f"The link's settings: {problem}.")
-    return st.session_state["train_settings"]
-
-
-def _prime_widgets(saved, names):
-    """Give each widget its remembered value when it has none (first run, or back from a page)."""
-    for name, key in KEYS.items():
-        if key not in st.session_state:
-            st.session_state[key] = getattr(saved, name)
-    if st.session_state[KEYS["dataset"]] not in names:
-        st.session_state[KEYS["dataset"]] = names[0]
-
-
-def dataset_ui(names):
-    """The data set picker (first, since the start weights must fit its input size)."""
-    _prime_widgets(_remembered(), names)
-    return st.selectbox("data set", names, key=KEYS["dataset"],
-                        help="mnist-20x20 is the closest to the tutorial's 20x20 digits.")
-
-
-def settings_ui(start):
-    """Hidden size, λ, maxiter, method (+ learning rate for GD) and seed -> Settings.
-
-    start: (network or None, init) from start_weights_ui; its weights fix the hidden size.
-    """
-    saved = _remembered()
-    fixed_hidden = start[0].hidden_size if start[0] is not None else None
-    c1, c2 = st.columns(2)
-    lam_key = KEYS["lambd"]
-    options = sorted(set(LAMBDAS) | {float(st.session_state[lam_key])})
-    if fixed_hidden is not None:  # show the size that will be used (start_weights_ui checked it)
-        st.session_state[KEYS["hidden_size"]] = fixed_hidden
-    with c1:
-        hidden = st.slider("hidden units", *nn_core.HIDDEN_RANGE, key=KEYS["hidden_size"],
-                           disabled=fixed_hidden is not None,
-                           help=explain("hidden unit") + f" The tutorial: {TUTORIAL.hidden_size}.")
-        if fixed_hidden is not None:
-            st.caption(f"Your start weights have {fixed_hidden} hidden units, so that is the size.")
-            hidden = fixed_hidden
-        lambd = st.select_slider("λ (regularization)", options, key=lam_key,
-                                 format_func=lambda v: f"{v:g}",
-                                 help=explain("λ", "regularization"))
-        maxiter = st.slider("maxiter (iterations)", 1, MAXITER_MAX, key=KEYS["maxiter"],
-                            help=explain("maxiter", "iteration"))
-    with c2:
-        method = st.radio("method", nn_core.METHODS, key=KEYS["method"], horizontal=True,
-                          help=explain("L-BFGS-B", "CG", "TNC", "GD"))
-        lr = DEFAULT.learning_rate
-        if method == "GD":
-            lr = st.number_input("learning rate (GD only)", 1e-4, LR_MAX, key=KEYS["learning_rate"],
-                                 step=0.1, format="%g",
-                                 help=explain("learning rate", "gradient"))
-        seed = st.number_input("seed (random start)", 0, SEED_MAX, key=KEYS["seed"], step=1,
-                               disabled=start[0] is not None, help=explain("seed", "symmetry"))
-    settings = replace(saved, dataset=st.session_state[KEYS["dataset"]], hidden_size=int(hidden),
-                       lambd=float(lambd), maxiter=int(maxiter), method=method,
-                       learning_rate=float(lr), seed=int(seed), init=start[1])
-    if method != "GD":  # keep the last GD learning rate for when GD is picked again
-        settings = replace(settings, learning_rate=saved.learning_rate)
-    st.session_state["train_settings"] = settings
-    return _cache_key(settings)
-
-
-def _use_tutorial():
-    for name in ("hidden_size", "lambd", "maxiter", "method"):
-        st.session_state[KEYS[name]] = getattr(TUTORIAL, name)
-
-
-def tutorial_ui(fixed_hidden=False):
-    """One click to the tutorial's own settings, and why the dashboard starts elsewhere."""
-    c1, c2 = st.columns([1, 2], vertical_alignment="center")
-    c1.button("Use the tutorial's settings", key="train_tutorial", on_click=_use_tutorial,
-              disabled=fixed_hidden or training(),
-              help=f"{TUTORIAL.hidden_size} hidden units, λ = {TUTORIAL.lambd:g}, maxiter "
-                   f"{TUTORIAL.maxiter}, {TUTORIAL.method}, as in the tutorial's train.py.")
-    c2.caption(f"Why the defaults differ (λ = {DEFAULT.lambd:g}, {DEFAULT.maxiter} iterations): after "
-               f"{TUTORIAL.maxiter} iterations J is still falling fast, so the wizard has not finished "
-               f"studying; given {DEFAULT.maxiter}, λ = {TUTORIAL.lambd:g} lets him memorise more, and "
-               f"λ = {DEFAULT.lambd:g} reads new digits better. Train both and compare their "
-               "validation accuracy in the runs chart.")
-
-
-def _cache_key(settings):
-    """The learning rate only matters for GD: other methods share one cache entry."""
-    return settings if settings.method == "GD" else replace(settings, learning_rate=DEFAULT.learning_rate)
-
-
-def mirror_in_url(settings):
-    """Write the settings into the URL (only what differs from the defaults) and show the link."""
-    wanted = to_query(settings)
-    for name in FIELD_NAMES:
-        if name in wanted and st.query_params.get(name) != wanted[name]:
-            st.query_params[name] = wanted[name]
-        elif name not in wanted and name in st.query_params:
-            del st.query_params[name]
-    query = "&".join(f"{k}={v}" for k, v in wanted.items())
-    base = st.context.url or ""
-    st.caption("Copy this link to share these settings (your start weights are not in it):")
-    st.code(base + ("?" + query if query else ""), language=None)
-
 
 # --- start weights -----------------------------------------------------------------------------
 
@@ -187,7 +59,8 @@ def start_weights_ui(n_inputs):
         st.error(f"These start weights do not fit: {literal(error)}")
         return None, None
     init = state.weights_init(net)
-    st.caption(f"Start weights: {net.n_inputs}-{net.hidden_size}-10 (sha1 {init[8:18]}…).")
+    sizes = "-".join(map(str, net.layer_sizes))
+    st.caption(f"Start weights: {sizes} (sha1 {init[8:18]}…).")
     return net, init
 
 
@@ -300,14 +173,24 @@ def show_message(message):
 
 
 def downloads_ui(net, image_shape):
-    """The active model as the tutorial's TrainedW1.in / TrainedW2.in and as an .npz; a model the
-    tutorial's files cannot hold (images that are not square) gets the .npz and the reason."""
-    try:
-        tutorial = seed_weights_bytes(net, image_shape)
-    except nn_core.DataFormatError as error:
-        tutorial = None
-        st.info(f"TrainedW1.in and TrainedW2.in are not available for this model: {error}. "
-                "The .npz file holds its W1 and W2 as they are.")
+    """The active model as the tutorial's TrainedW1.in / TrainedW2.in and as an .npz. The .in
+    files hold one sigmoid hidden layer and sigmoid outputs, nothing else: any other network gets
+    the .npz (which stores its layers, activation and output) and the reason."""
+    tutorial = None
+    if not net.is_tutorial_shape:
+        st.info(f"TrainedW1.in and TrainedW2.in hold the tutorial's network only: one hidden layer "
+                f"of sigmoid units and sigmoid outputs, two matrices and nothing to say which "
+                f"functions they use. This model has {len(net.weights) - 1} hidden "
+                f"layer{'s' if len(net.weights) > 2 else ''} ({'-'.join(map(str, net.layer_sizes))}), "
+                f"{net.activation} units and {net.output} outputs, so download the .npz file: it "
+                "holds every weight matrix and the names of the functions.",
+                icon=":material/info:")
+    else:
+        try:
+            tutorial = seed_weights_bytes(net, image_shape)
+        except nn_core.DataFormatError as error:
+            st.info(f"TrainedW1.in and TrainedW2.in are not available for this model: {error}. "
+                    "The .npz file holds its W1 and W2 as they are.")
     d1, d2, d3 = st.columns(3)
     if tutorial is not None:
         d1.download_button("TrainedW1.in", tutorial[0], file_name="TrainedW1.in", on_click="ignore",

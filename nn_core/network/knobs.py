@@ -1,8 +1,10 @@
 """The knobs a user turns, each with its name, its allowed values and its one check.
 
 How it works
-1. Each knob (hidden size, activation, output, lambda, maxiter, method) has one constant that
-   says what is allowed and one check_... function that returns the value in its usual form.
+1. Each knob (hidden size, activation, output, lambda, maxiter, method, seed, learning rate)
+   has one constant that says what is allowed and one check_... function that returns the value
+   in its usual form. A caller with a narrower range (the dashboard's sliders) passes its limit
+   to the same check, so the rule and its words stay here.
 2. Every entry calls these: Network, train, the command line and the .npz reader. So a value
    is refused the same way, with the same words, wherever it comes from.
 3. A refusal is a DataFormatError saying what was expected and what was found.
@@ -81,21 +83,45 @@ def check_output(name, what="output"):
     return _check_name(name, tuple(OUTPUTS), what)
 
 
-def check_lambda(lambd):
-    """lambda as a float >= 0."""
+def check_lambda(lambd, most=None):
+    """lambda as a float >= 0 (and <= most, a caller's narrower limit such as a slider's end)."""
     try:
         lambd = float(lambd)
     except (TypeError, ValueError):
         raise DataFormatError(f"lambda must be a finite number >= 0, found {lambd!r}") from None
     if not np.isfinite(lambd) or lambd < 0:
         raise DataFormatError(f"lambda must be a finite number >= 0, found {lambd}")
+    if most is not None and lambd > most:
+        raise DataFormatError(f"lambda must be a number from 0 to {most:g}, found {lambd:g}")
     return lambd
 
 
-def check_maxiter(maxiter):
-    if not (_whole(maxiter) and 1 <= maxiter <= MAX_ITER):
-        raise DataFormatError(f"maxiter must be a whole number 1-{MAX_ITER}, found {maxiter!r}")
+def check_maxiter(maxiter, most=MAX_ITER):
+    """maxiter as an int from 1 to most (MAX_ITER, or a caller's narrower limit)."""
+    if not (_whole(maxiter) and 1 <= maxiter <= min(most, MAX_ITER)):
+        raise DataFormatError(f"maxiter must be a whole number 1-{min(most, MAX_ITER)}, "
+                              f"found {maxiter!r}")
     return int(maxiter)
+
+
+def check_seed(seed, most=None):
+    """A seed for numpy's default_rng: a whole number >= 0 (and <= most, if given)."""
+    if not (_whole(seed) and seed >= 0 and (most is None or seed <= most)):
+        limit = "" if most is None else f" up to {most}"
+        raise DataFormatError(f"seed must be a whole number from 0{limit}, found {seed!r}")
+    return int(seed)
+
+
+def check_learning_rate(rate, least=0.0, most=None):
+    """Gradient descent's step size: a finite number > 0 (within [least, most] when given)."""
+    try:
+        value = float(rate)
+    except (TypeError, ValueError):
+        value = float("nan")
+    if not (np.isfinite(value) and value > 0 and value >= least and (most is None or value <= most)):
+        limit = "> 0" if least == 0 and most is None else f"from {least:g} to {most:g}"
+        raise DataFormatError(f"learning_rate must be a number {limit}, found {rate!r}")
+    return value
 
 
 def check_method(method):

@@ -28,6 +28,7 @@ from .knobs import (
     check_activation,
     check_hidden_size,
     check_lambda,
+    check_learning_rate,
     check_maxiter,
     check_method,
     check_output,
@@ -93,9 +94,7 @@ def _check_settings(X, y, hidden_size, lambd, maxiter, method, learning_rate):
     y = check_labels(y, X.shape[0])
     check_maxiter(maxiter)
     check_method(method)
-    lr = float(learning_rate)
-    if method == "GD" and not (np.isfinite(lr) and lr > 0):
-        raise DataFormatError(f"learning_rate must be a number > 0, found {learning_rate!r}")
+    lr = check_learning_rate(learning_rate) if method == "GD" else float(learning_rate)
     return X, y, check_lambda(lambd), lr
 
 
