@@ -191,3 +191,27 @@ def test_the_new_experiments_label_every_axis_with_what_and_in_what_unit():
     assert any("weights (at most" in t for t in lessons)  # depth shows the weight counts
     assert any("always sum to 1" in t for t in lessons)  # softmax
     assert any("pixels from 0 to 1" in t for t in lessons)  # input scale
+
+
+def test_every_experiment_runs_from_a_deeper_active_model():
+    """A 2-layer ReLU/softmax model active: each experiment keeps its layers and runs to a lesson."""
+    import nn_core
+    from ui import state
+    from ui.experiment_tabs import EXPERIMENTS as TABLE
+    from ui.settings import Settings
+
+    split = nn_core.split_dataset(nn_core.load_dataset("sklearn-8x8"), seed=0)
+    deep = Settings(dataset="sklearn-8x8", hidden_size=(12, 8), activation="relu", output="softmax",
+                    maxiter=3)
+    result = nn_core.train(split.train.X, split.train.y, **deep.kwargs())
+    at = AppTest.from_file(PAGE, default_timeout=300)
+    at.session_state["runs"] = [state.make_run(deep, result, run_id=5)]
+    at.session_state["active_run_id"] = 5
+    at.run()
+    at.number_input(key="exp_maxiter").set_value(2).run()
+    assert at.number_input(key="exp_hidden").label == "hidden units, layer 1"
+    for e in TABLE:
+        run(at, e.name)
+        assert not at.exception and not at.error, e.name
+        assert at.session_state["exp_outcomes"][e.name].settings.hidden_size == (12, 8)
+    assert len(_lessons(at)) == len(TABLE)

@@ -44,8 +44,11 @@ def settings_ui(active, names):
     c = st.columns(5)
     dataset = c[0].selectbox("data set", names, key="exp_dataset",
                              index=names.index(active.dataset) if active.dataset in names else 0)
-    hidden = c[1].number_input("hidden units", *HIDDEN_RANGE, key="exp_hidden",
-                               value=_within(active.hidden_size, *HIDDEN_RANGE, DEFAULT.hidden_size))
+    # A deeper active model: the knob is its first layer's size, the layers after it are kept.
+    layers = active.hidden_size if isinstance(active.hidden_size, tuple) else (active.hidden_size,)
+    hidden = c[1].number_input("hidden units" if len(layers) == 1 else "hidden units, layer 1",
+                               *HIDDEN_RANGE, key="exp_hidden",
+                               value=_within(layers[0], *HIDDEN_RANGE, DEFAULT.hidden_size))
     lambd = c[2].number_input("λ", 0.0, LAMBDA_MAX, value=_within(float(active.lambd), 0.0, LAMBDA_MAX,
                                                                   DEFAULT.lambd),
                               step=0.1, format="%g", key="exp_lambd")
@@ -56,7 +59,8 @@ def settings_ui(active, names):
     if not 1 <= active.maxiter <= MAXITER_MAX:
         glossary.caption(st, f"The active model was not trained here ({active.maxiter} iterations on this "
                    f"dashboard), so maxiter starts at {DEFAULT.maxiter}.")
-    return replace(active, dataset=dataset, hidden_size=int(hidden), lambd=float(lambd),
+    hidden_size = int(hidden) if len(layers) == 1 else (int(hidden), *layers[1:])
+    return replace(active, dataset=dataset, hidden_size=hidden_size, lambd=float(lambd),
                    maxiter=int(maxiter), seed=int(seed), init="random")
 
 

@@ -142,16 +142,23 @@ def optimizer_race(split, base, lanes=None, budget=None, progress=None, workers=
 
 # --- 5. symmetry breaking -----------------------------------------------------------------------
 
-def equal_start(n_inputs, hidden, value=0.1):
+def _shapes(n_inputs, hidden):
+    """(rows, columns) of each weight matrix for hidden size(s) `hidden`, bias column included."""
+    sizes = (n_inputs, *(hidden if isinstance(hidden, tuple) else (hidden,)), 10)
+    return [(after, before + 1) for before, after in zip(sizes, sizes[1:])]
+
+
+def equal_start(n_inputs, hidden, value=0.1, activation="sigmoid", output="sigmoid"):
     """Every weight the same: all hidden units start, and stay, identical."""
-    return Network(np.full((hidden, n_inputs + 1), value), np.full((10, hidden + 1), value))
+    return Network(weights=[np.full(shape, value) for shape in _shapes(n_inputs, hidden)],
+                   activation=activation, output=output)
 
 
-def tiny_start(n_inputs, hidden, epsilon=1e-4, seed=0):
+def tiny_start(n_inputs, hidden, epsilon=1e-4, seed=0, activation="sigmoid", output="sigmoid"):
     """Tiny random weights, uniform in +-epsilon: just enough to make the units differ."""
     rng = np.random.default_rng(seed)
-    return Network(rng.uniform(-epsilon, epsilon, (hidden, n_inputs + 1)),
-                   rng.uniform(-epsilon, epsilon, (10, hidden + 1)))
+    return Network(weights=[rng.uniform(-epsilon, epsilon, shape) for shape in _shapes(n_inputs, hidden)],
+                   activation=activation, output=output)
 
 
 @dataclass
@@ -168,7 +175,9 @@ def symmetry(split, base, value=0.1, epsilon=1e-4, progress=None, workers=WORKER
     """Train from all-equal weights and from tiny random weights, everything else the same."""
     n = split.train.X.shape[1]
     names = ("all equal", "tiny random")
-    starts = (equal_start(n, base.hidden_size, value), tiny_start(n, base.hidden_size, epsilon, base.seed))
+    kinds = dict(activation=base.activation, output=base.output)
+    starts = (equal_start(n, base.hidden_size, value, **kinds),
+              tiny_start(n, base.hidden_size, epsilon, base.seed, **kinds))
     trained = run_on(split, [Job(base.kwargs(init=s)) for s in starts], progress, workers)
     kept, trained = finished(names, trained)
     W1 = tuple(t.result.network.W1 for t in trained)

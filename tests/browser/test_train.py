@@ -201,5 +201,5 @@ def test_a_stopped_run_is_labelled_with_the_iterations_it_ran(page, server):
     header = active_header(page)
     assert ran in header and "· 1000 it" not in header, header
     history = plotly_traces(page.locator(key("train_runs_chart")), "customdata")[0]
-    assert ran in history[-1], history  # the runs' settings, as in the history table
+    assert ran in history[-1][1], history  # [run, its settings], as in the history table
     check_clean(page)
