@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import architecture, charts, nav, state, tour
+from ui import architecture, charts, formulas, nav, state, tour
 from ui.glossary import explain
 
 # The path through the pages a newcomer takes first (the sidebar lists every page: ui/nav.py).
@@ -47,11 +47,9 @@ with right:
     )
 
 with st.expander("The maths, one click away"):
-    st.latex(r"a_2 = \mathrm{sigmoid}(W_1 [1; a_1]), \quad a_3 = \mathrm{sigmoid}(W_2 [1; a_2])")
-    st.latex(
-        r"J = -\frac{1}{m}\sum_{i,k}\left[y_k \log a_{3,k} + (1-y_k)\log(1-a_{3,k})\right]"
-        r" + \frac{\lambda}{2m}\left(\sum W_1^2 + \sum W_2^2\right)"
-    )
+    forward, J, _, _ = formulas.for_network_shape(len(net.layer_sizes) - 2, net.activation, net.output)
+    st.latex(forward)
+    st.latex(J)
     st.caption("The sums of squares skip the bias columns. Training moves W1 and W2 to make J small.",
                help=explain("cost J", "λ", "backprop"))
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import charts, mistakes, nav, runs_views, state
+from ui import charts, formulas, mistakes, nav, runs_views, state
 from ui import train_knobs as knobs
 from ui import training_ui as tui
 from ui.glossary import explain
@@ -17,14 +17,10 @@ st.write(
     "to tell how well he reads handwriting he has never seen."
 )
 with st.expander("The maths"):
-    st.latex(r"J(W_1, W_2) = -\frac{1}{m}\sum_{i=1}^{m}\sum_{k=0}^{9}\left[y_k^{(i)}\log a_{3,k}^{(i)}"
-             r" + (1-y_k^{(i)})\log(1-a_{3,k}^{(i)})\right] + \frac{\lambda}{2m}"
-             r"\left(\sum W_1^2 + \sum W_2^2\right)")
-    st.write("Backprop gives the gradient from the errors delta3 = a3 − y and "
-             "delta2 = (W2ᵀ delta3) ⊙ a2 (1 − a2) (bias columns left out of the penalty):")
-    st.latex(r"\frac{\partial J}{\partial W_2} = \frac{1}{m}\,\delta_3^{\top} [1, a_2] + "
-             r"\frac{\lambda}{m} W_2, \qquad \frac{\partial J}{\partial W_1} = \frac{1}{m}\,"
-             r"\delta_2^{\top} [1, a_1] + \frac{\lambda}{m} W_1")
+    active = state.active_run().network  # the formulas follow the active model's layers
+    for formula in formulas.for_network_shape(len(active.layer_sizes) - 2, active.activation,
+                                              active.output):
+        st.latex(formula)
     st.write("GD steps W ← W − learning rate × ∂J/∂W. L-BFGS-B (the tutorial's choice), CG and TNC "
              "also remember earlier gradients to guess the valley's shape and pick their own step.")
     st.caption("The words in these formulas, in plain language: the ? on the right.",

@@ -5,7 +5,7 @@ import streamlit as st
 
 from nn_core import experiments as ex
 from ui import experiment_runs as runs
-from ui import glossary, nav, state
+from ui import formulas, glossary, nav, state
 from ui.experiment_tabs import EXPERIMENTS
 
 st.set_page_config(page_title="Experiments", page_icon="🧪", layout="wide")
@@ -19,9 +19,7 @@ glossary.markdown(st,
     "(two trainings at a time, one per core); the same settings again come from the cache at once."
 )
 with st.expander("The maths"):
-    st.latex(r"J(W_1, W_2) = -\frac{1}{m}\sum_{i=1}^{m}\sum_{k=0}^{9}\left[y_k^{(i)}\log a_{3,k}^{(i)}"
-             r" + (1-y_k^{(i)})\log(1-a_{3,k}^{(i)})\right] + \frac{\lambda}{2m}"
-             r"\left(\sum W_1^2 + \sum W_2^2\right)")
+    st.latex(formulas.J)
     glossary.markdown(st, "The cost curves below show J without its λ term, so different λ compare fairly. "
              "Error = 1 − accuracy, measured on the m digits studied (train) and on the validation "
              "digits. Gradient descent steps by hand-picked learning rate α:")
