@@ -44,7 +44,8 @@ with left:
     b1, b2 = st.columns(2)
     b1.button("Clear", key="draw_clear", on_click=lambda: st.session_state.update(
         draw_n=st.session_state.get("draw_n", 0) + 1))
-    if b2.button("Another test digit", key="draw_random", disabled=split is None or not len(split.test)):
+    if b2.button("Another test digit", key="draw_random", disabled=split is None or not len(split.test),
+                 help=glossary.explain("test")):
         st.session_state["draw_test_n"] = st.session_state.get("draw_test_n", 0) + 1
     # The slider just above the canvas: the canvas's own toolbar (shown under the pointer) floats
     # over the end of its track, not over a button.

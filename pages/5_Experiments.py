@@ -43,7 +43,8 @@ base = ex.Base.of(settings)
 
 for tab, e in zip(st.tabs([e.tab for e in EXPERIMENTS]), EXPERIMENTS):
     with tab:
-        st.write(e.intro(settings))
+        intro = e.intro(settings)
+        st.markdown(intro, help=glossary.explain_words(e.tab + " " + intro))
         o = runs.section(e.name, e.button, settings, split, lambda p, e=e: e.run(split, base, p), e.unit)
         if o is not None:
             e.show(o)

@@ -31,7 +31,8 @@ glossary.markdown(st, f"A small network ({'-'.join(map(str, sizes))}: {sizes[0]}
          f"5 examples, fixed weights), so that all {len(fi.weight_names(sizes))} weights can be "
          "nudged by ε = 10⁻⁴ one at a time.")
 controls, results = st.columns([1, 2])
-bug = controls.radio("Which backprop to check", list(BUGS), key="inside_bug")
+bug = controls.radio("Which backprop to check", list(BUGS), key="inside_bug",
+                     help=glossary.explain("backprop", "bias", "delta3", "a3"))
 lambd = controls.select_slider("λ for the check", [0.0, 1.0, 3.0, 10.0], value=1.0,
                                key="inside_check_lambd")
 controls.caption(BUG_EXPLANATIONS[bug])
@@ -49,9 +50,9 @@ if split is None or split.train.n_inputs != net.n_inputs:
 st.subheader("The active model's cost, in two parts")
 data, reg = cost_terms(net, split.train.X, one_hot(split.train.y), run.settings.lambd)
 c1, c2, c3, c4 = st.columns([1, 1, 1, 3])
-c1.metric("data term", f"{data:.4f}", help="cross-entropy: how wrong the outputs are")
-c2.metric("regularization term", f"{reg:.4f}", help="λ/2m × sum of squared weights, biases excluded")
-c3.metric("J", f"{data + reg:.4f}")
+c1.metric("data term", f"{data:.4f}", help=glossary.explain("cross-entropy", "training set"))
+c2.metric("regularization term", f"{reg:.4f}", help=glossary.explain("regularization", "λ"))
+c3.metric("J", f"{data + reg:.4f}", help=glossary.explain("cost J"))
 charts.show(c4, fi.cost_split(data, reg, run.settings.lambd), key="inside_costsplit")
 glossary.caption(st, f"{run.label}, on its {len(split.train):,} training digits at its own λ = "
            f"{run.settings.lambd:g}. A large λ makes the penalty a big share of J: the wizard is "
@@ -78,11 +79,12 @@ b = backprop_one(net, x, label)
 bv.show_forward(b, split.train.image_shape, what, net.activation)
 
 st.subheader(f"Backward: {' → '.join(f'delta{k}' for k in range(len(net.weights) + 1, 1, -1))} "
-             "→ the gradient")
+             "→ the gradient", help=glossary.explain("delta3", "delta2", "gradient", "hidden layer"))
 j = 0  # a slider needs two ends: a one-unit network has only unit 0 to follow
 if net.layer_sizes[1] > 1:
     j = int(st.slider("Hidden unit j to follow (first hidden layer)", 0, net.layer_sizes[1] - 1,
-                      b.largest_error_unit, key="inside_unit"))
+                      b.largest_error_unit, key="inside_unit",
+                      help=glossary.explain("hidden unit", "hidden layer")))
 bv.show_backward(b, j, split.train.image_shape, net.activation)
 
 st.info(

@@ -20,7 +20,7 @@ def architecture_ui(net):
     depth, activation and output, or the user's choice of each."""
     like = (len(net.weights) - 1, net.activation, net.output)
     how = st.radio("Network to check", (LIKE_ACTIVE, CHOOSE), key="inside_arch", horizontal=True,
-                   help=glossary.explain("gradient checking", "sigmoid"),
+                   help=glossary.explain("gradient checking", "hidden layer", "sigmoid"),
                    format_func=lambda h: f"like the active model ({like[0]} hidden layer"
                    f"{'s' if like[0] > 1 else ''}, {like[1]}, {like[2]} outputs)"
                    if h == LIKE_ACTIVE else "choose depth, activation and output")
@@ -52,7 +52,8 @@ def show_check(where, bug, lambd, arch=(1, "sigmoid", "sigmoid")):
     two gradients as a table and as a scatter plot."""
     check, reference = check_backprop(bug, lambd, *arch), check_backprop(CORRECT, lambd, *arch)
     m1, m2 = where.columns(2)
-    m1.metric(f"relative difference: {bug}", f"{check.relative_difference:.2e}")
+    m1.metric(f"relative difference: {bug}", f"{check.relative_difference:.2e}",
+              help=glossary.explain("relative difference"))
     if bug != CORRECT:
         m2.metric(f"relative difference: {CORRECT}", f"{reference.relative_difference:.2e}",
                   help="the same check on the real backprop, for comparison")
@@ -75,7 +76,8 @@ def show_check(where, bug, lambd, arch=(1, "sigmoid", "sigmoid")):
 def show_forward(b, shape, what, activation="sigmoid"):
     """a1 as the image, z2 and every hidden layer's activations as bars, the output against y."""
     L = len(b.a) - 1  # weight matrices: the output is a_{L+1}
-    st.subheader(f"Forward: a1 → z2, a2 → … → a{L + 1}")
+    st.subheader(f"Forward: a1 → z2, a2 → … → a{L + 1}",
+                 help=glossary.explain("a1", "z2", "a2", "z3", "a3", "W1", "W2", "hidden unit"))
     f1, f2, f3 = st.columns([1, 2, 2])
     charts.show(f1, charts.digit_image(b.a1, shape, title="a1 (the pixels)", height=230),
                 key="inside_a1")

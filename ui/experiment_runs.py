@@ -53,6 +53,7 @@ def settings_ui(active, names):
                                                                   DEFAULT.lambd),
                               step=0.1, format="%g", key="exp_lambd")
     maxiter = c[3].number_input("maxiter", 1, MAXITER_MAX, key="exp_maxiter",
+                                help=glossary.explain("maxiter"),
                                 value=_within(active.maxiter, 1, MAXITER_MAX, DEFAULT.maxiter))
     seed = c[4].number_input("seed", 0, SEED_MAX, value=_within(active.seed, 0, SEED_MAX, DEFAULT.seed),
                              key="exp_seed")

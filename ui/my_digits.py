@@ -12,6 +12,7 @@ import streamlit as st
 from nn_core import MAX_MY_DIGITS, DataFormatError, my_digits, read_seed_data, seed_data_bytes
 
 from . import jobs, state
+from .glossary import explain
 from .text import a_digit, literal
 
 KEY = "my_digits"
@@ -124,7 +125,7 @@ def files_ui(n_inputs, image_shape):
     with st.expander(f"Upload X.in / y.in of digits you saved before (at most {MAX_MY_DIGITS} kept)"):
         u1, u2 = st.columns(2)
         x_file = u1.file_uploader("X.in (one digit a row)", key="draw_up_x")
-        y_file = u2.file_uploader("y.in (one-hot rows)", key="draw_up_y")
+        y_file = u2.file_uploader("y.in (one-hot rows)", key="draw_up_y", help=explain("one-hot"))
         if st.button("Add these to my digits", key="draw_up_add",
                      disabled=x_file is None or y_file is None):
             try:
