@@ -6,6 +6,7 @@ from nn_core import class_counts, pixel_histogram
 from ui import charts, data_upload, nav
 from ui import explorer_views as views
 from ui import figs_explorer as fx
+from ui.glossary import explain
 
 st.set_page_config(page_title="Data explorer", page_icon="🔍", layout="wide")
 nav.sidebar()
@@ -58,7 +59,8 @@ with st.expander("The maths"):
     st.write("The mean digit of class d, and the PCA map (centre X, then its SVD):")
     st.latex(r"\bar{x}_d = \frac{1}{m_d}\sum_{i:\,y_i=d} X_i,\qquad "
              r"X - \bar{x} = U S V^T,\qquad \text{map}_i = (X_i - \bar{x})\,[v_1\ v_2]")
-    st.write("The wizard's guess is the output unit with the largest activation:")
+    st.markdown("The wizard's guess is the output unit with the largest activation:",
+                help=explain("a1", "a3", "W1", "W2", "sigmoid"))
     st.latex(r"a_3 = \mathrm{sigmoid}\big(W_2\,[1;\ \mathrm{sigmoid}(W_1 [1; a_1])]\big),"
              r"\qquad \hat{y} = \arg\max_k a_{3,k}")
 

@@ -68,14 +68,42 @@ def test_the_default_models_tutorial_files_are_as_expected(default):
 def test_w2_in_digit_order_is_caught_and_explained(default):
     net, split = default
     w1, _ = seed_weights_bytes(net)
-    buf = io.BytesIO()
-    np.savetxt(buf, net.W2, delimiter=",")  # forgot the conversion: row 0 is digit 0
-    at = upload(page(), "in", w1, buf.getvalue())
-    assert "digit order 0..9" in at.warning[0].value
+    at = upload(page(), "in", w1, txt(net.W2))  # forgot the conversion: row 0 is digit 0
+    assert not at.exception
+    assert "digit order 0..9" in at.warning[-1].value
     assert any("np.roll(W2, -1, axis=0)" in m.value for m in at.markdown)
-    assert accuracies(at) == expected_accuracies(net, split)  # the best-fitting reading is graded
-    at.radio(key="grade_reading").set_value("the reading the file format promises").run()
-    assert float(metric(at, "test accuracy").rstrip("%")) < 20
+    assert any("wrong digit, off by one digit" in m.value for m in at.markdown)
+    assert float(metric(at, "test accuracy").rstrip("%")) < 20  # the files as uploaded
+    assert [metric(at, f"{p} accuracy (fixed)") for p in ("train", "validation", "test")] \
+        == expected_accuracies(net, split)
+
+
+def test_the_headline_grades_the_files_as_uploaded_and_the_fix_comes_second(default):
+    """W1.in written row by row (numpy's order) instead of column by column: the headline is what
+    the files score as uploaded; the fixed reading's score comes second, labelled as not theirs."""
+    net, split = default
+    at = upload(page(), "in", txt(net.W1), seed_weights_bytes(net)[1])
+    assert not at.exception and not at.error
+    headline = at.subheader[0].value  # the grade of the files as uploaded comes first
+    assert headline.startswith("The grade, as uploaded")
+    uploaded = float(metric(at, "test accuracy").rstrip("%"))
+    assert uploaded < 50  # the truth about the files as they are
+    assert "layout mistake" in at.warning[0].value
+    titles = [h.value for h in at.subheader]
+    assert "The best other reading (not what you uploaded)" in titles
+    assert titles.index("The best other reading (not what you uploaded)") > titles.index(headline)
+    fixed = [metric(at, f"{p} accuracy (fixed)") for p in ("train", "validation", "test")]
+    assert fixed == expected_accuracies(net, split)  # read row-major, the file is the model
+    assert float(fixed[2].rstrip("%")) > uploaded + 30
+    said = " ".join(m.value for m in at.markdown)
+    assert "transposed" in said and "column by column" in said  # the mistake, in plain words
+    assert "to_column_major" in said  # and the fix
+
+
+def txt(W):
+    buf = io.BytesIO()
+    np.savetxt(buf, W, delimiter=",")
+    return buf.getvalue()
 
 
 def test_an_upload_error_shows_st_error_and_loses_nothing(default):

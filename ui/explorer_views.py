@@ -61,6 +61,8 @@ def one_example(ds, name):
                  delta_arrow="off")
         charts.show(st, charts.probability_bars(p, title=f"Output a3 of {run.label}"),
                     width="stretch", key="explorer_proba")
+        st.caption("Each bar is one output unit's activation a3, from 0 (no) to 1 (sure): the "
+                   "answer is the tallest.", help=explain("a3", "sigmoid", "L-BFGS-B", "seed"))
 
 
 def pca_map(ds, name):
