@@ -12,7 +12,7 @@ import scipy.io
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-from nn_core import network_npz_bytes, seed_weights_bytes
+from nn_core import network_npz_bytes, seed_weights_bytes, train
 from ui import formulas, state
 
 PAGE = str(ROOT / "pages/7_Grade_weights.py")
@@ -158,4 +158,54 @@ def test_npz_and_mat_uploads(default):
 def _npz(W1, W2):
     buf = io.BytesIO()
     np.savez(buf, W1=W1, W2=W2)
+    return buf.getvalue()
+
+
+@pytest.fixture(scope="module")
+def deeper(default):
+    """A small two-hidden-layer relu / softmax network trained on 20x20 digits."""
+    _, split = default
+    return train(split.train.X[:600], split.train.y[:600], hidden_size=(12, 8), maxiter=30,
+                 seed=0, activation="relu", output="softmax").network
+
+
+def test_a_deeper_npz_is_graded_as_it_says_and_made_active(default, deeper):
+    _, split = default
+    at = upload(page(), "npz", network_npz_bytes(deeper))
+    assert not at.exception and not at.error
+    assert at.subheader[0].value.startswith("The grade, read as the file says: 400-12-8-10")
+    assert any(i.value.startswith("No layout detection for this network (2 hidden layers, relu")
+               for i in at.info)
+    assert accuracies(at) == expected_accuracies(deeper, split)
+    at.button(key="grade_activate").click().run()
+    run = next(r for r in at.session_state["runs"] if r.id == at.session_state["active_run_id"])
+    assert run.network == deeper and run.note == "uploaded weights"
+    assert (run.settings.hidden_size, run.settings.activation, run.settings.output) \
+        == ((12, 8), "relu", "softmax")
+    at.radio(key="grade_source").set_value("active").run()  # the active model, deeper, graded too
+    assert not at.exception and accuracies(at) == expected_accuracies(deeper, split)
+
+
+@pytest.mark.parametrize("arrays, says", [
+    (dict(W1=np.zeros((12, 401)), W2=np.zeros((8, 13)), W3=np.zeros((10, 5))),
+     "W3 must have 9 columns for 8 hidden units"),
+    (dict(W1=np.zeros((12, 401)), W2=np.zeros((10, 13)), activation=np.array("swish")), "swish"),
+])
+def test_a_deeper_npz_that_does_not_chain_or_is_misnamed_is_an_error(default, arrays, says):
+    net, split = default
+    at = upload(page(), "npz", network_npz_bytes(net))
+    at.button(key="grade_activate").click().run()
+    runs_before, active_before = list(at.session_state["runs"]), at.session_state["active_run_id"]
+    at.session_state["grade_pending"] = ("npz", [_npz_of(**arrays)])
+    at.run()
+    assert not at.exception
+    assert says in at.error[0].value and "Nothing was changed" in at.error[0].value
+    assert accuracies(at) == expected_accuracies(net, split)  # the weights read before are kept
+    assert at.session_state["runs"] == runs_before
+    assert at.session_state["active_run_id"] == active_before
+
+
+def _npz_of(**arrays):
+    buf = io.BytesIO()
+    np.savez(buf, **arrays)
     return buf.getvalue()
