@@ -28,7 +28,8 @@ n = left.slider("N × N digits", 2, 10, 5, key="explorer_grid_n")
 if left.button("Reshuffle", key="explorer_reshuffle"):
     st.session_state["explorer_grid_seed"] = st.session_state.get("explorer_grid_seed", 0) + 1
 seed = st.session_state.get("explorer_grid_seed", 0)
-left.caption(f"Random draw number {seed} (seeded: the same draw number shows the same digits).")
+left.caption(f"Random draw number {seed} (seeded: the same draw number shows the same digits). "
+             "Each square is one pixel: black 0 (no ink) to white 1 (ink).", help=explain("seed"))
 charts.show(right, fx.random_grid(ds, n, seed), width="stretch", key="explorer_grid")
 
 # --- one example, as in the tutorial's predict.py (testNo) --------------------------------
@@ -41,7 +42,8 @@ charts.show(g1, fx.count_bars(class_counts(ds.y)), width="stretch", key="explore
 charts.show(g2, fx.pixel_hist(*pixel_histogram(ds.X, bins=20)), width="stretch",
             key="explorer_pixels")
 charts.show(st, fx.mean_digits(ds), width="stretch", key="explorer_means")
-st.caption("The mean digit of each class: every example of that digit averaged pixel by pixel. "
+st.caption("The mean digit of each class: every example of that digit averaged pixel by pixel "
+           "(0 = black, no ink, to 1 = white ink). "
            "Bright where most writers put ink, grey where they disagree.")
 
 st.subheader("A map of the digits (PCA)")

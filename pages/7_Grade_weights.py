@@ -68,7 +68,7 @@ if raw.network is None:
 # --- the grade of the files as uploaded, then the best other reading -------------------------
 grade = grade_weights(raw, ds, split, report=report)
 gv.show_grade(grade, name, ds.image_shape)
-gv.tutorial_caption(grade, source, st.session_state.get("grade_kind"))
+gv.tutorial_caption(grade, source, st.session_state.get("grade_kind"), name)
 if source != "active":
     gv.activate_ui(grade, name)
 if report is None:

@@ -209,3 +209,20 @@ def _npz_of(**arrays):
     buf = io.BytesIO()
     np.savez(buf, **arrays)
     return buf.getvalue()
+
+
+def test_every_chart_names_what_its_axes_show_and_in_what_unit():
+    from plotly_spec import axis_titles
+
+    titles = axis_titles(page())
+    assert titles["grade_confusion"] == {"xaxis": "predicted digit", "yaxis": "true digit",
+                                         "colorbar": "test digits"}
+    assert titles["grade_units"] == {"colorbar": "weight"}
+
+
+def test_tutorial_files_say_why_the_tutorials_weights_score_higher(default):
+    net, _ = default
+    at = upload(page(), "in", *seed_weights_bytes(net))
+    said = " ".join(c.value for c in at.caption)
+    assert "trained on all 5,000 of the tutorial's digits" in said and "for longer" in said
+    assert "trained on all 5,000" not in " ".join(c.value for c in page().caption)  # not for ours

@@ -109,19 +109,25 @@ def show_best_other(fixed, report):
         st.markdown(f"- {fix}")
 
 
-def tutorial_caption(grade, source, kind):
+def tutorial_caption(grade, source, kind, name):
     """Why the tutorial's own weights score higher than a model trained here (when they may be
     the tutorial's: its files in data/, or an upload of .in or .mat files, read the right way)."""
     tutorial = source != "active" and (source != "upload" or kind in ("in", "mat"))
-    if tutorial and grade.layout is not None and grade.layout.status == "as expected":
-        st.caption(
-            "If these are the tutorial's own weights (TrainedW1.in / Coursera's Theta1), they "
-            "score higher than a model trained here for two reasons. They were trained on all "
-            "5,000 of the tutorial's digits, none kept aside: graded on those digits, our test "
-            "digits are among the ones they studied, so their test score is no fair exam (and our "
-            "MNIST digits are a similar sample). And they were trained for longer. A model "
-            "trained here studies only its training digits and never sees the test digits.",
-            help=explain("training set", "test", "overfitting"))
+    if not (tutorial and grade.layout is not None and grade.layout.status == "as expected"):
+        return
+    user = st.session_state.get("user_data")
+    if user is not None and user.name == name:
+        digits = ("Graded on your own digits: if they are the tutorial's X.in, our test digits are "
+                  "among the digits these weights studied, so their test score is no fair exam.")
+    else:
+        digits = ("The built-in MNIST digits here are another sample of the same handwriting, "
+                  "so these weights read them well too.")
+    st.caption(
+        "If these are the tutorial's own weights (TrainedW1.in, Coursera's Theta1), they score "
+        "higher than a model trained here because they were trained on all 5,000 of the "
+        "tutorial's digits, none kept aside as test digits, and for longer. A model trained here "
+        f"studies only its training digits and never sees the test digits. {digits}",
+        help=explain("training set", "test", "overfitting"))
 
 
 def _init(net):
