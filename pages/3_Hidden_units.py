@@ -18,64 +18,68 @@ st.write(
 
 run = state.active_run()
 net = run.network
-W1, W2, h = net.W1, net.W2, net.hidden_size
-name = run.settings.dataset
+W1, name = net.W1, run.settings.dataset
 split, shape = views.model_data(run)
-st.caption(f"Active model: {run.label} · {net.n_inputs}-{h}-10, images {shape[0]}×{shape[1]}. "
+st.caption(f"Active model: {run.label} · {'-'.join(map(str, net.layer_sizes))} "
+           f"({net.activation} hidden units, {net.output} outputs), images {shape[0]}×{shape[1]}. "
            "Train another model on the Train page and this page shows its units.")
 
-# --- the grid: every row of W1 as an image ------------------------------------------------
+layer = views.layer_picker(net)
+h = net.layer_sizes[layer]
 if st.session_state.get("hidden_unit") not in range(h):
     st.session_state["hidden_unit"] = 0
-ranges = fh.pages(h)
-first, stop = ranges[0]
-if len(ranges) > 1:
-    first, stop = st.selectbox("Units shown in the grid", ranges, key="hidden_page",
-                               format_func=lambda r: f"units {r[0]}–{r[1] - 1} of {h}")
-limit = fh.weight_limit(W1)  # one scale for all units, centred on 0
 
-grid_col, unit_col = st.columns([3, 2])
-with grid_col:
-    st.subheader(f"The {h} hidden units' weights (rows of W1)")
-    grid = fh.weight_mosaic(W1, shape, list(range(first, stop)), limit,
-                            selected=st.session_state["hidden_unit"])
-    charts.show(st, grid, width="stretch", on_select=views.on_grid_click, selection_mode="points",
-                key="hidden_grid")
-    st.caption(f"Showing units {first}–{stop - 1}. Click an image to look at that unit. "
-               f"Colour scale ±{limit:.2f}, the same for every unit, white = 0.")
-with unit_col:
+# --- layer 1: every row of W1 as an image ------------------------------------------------------
+if layer == 1:
+    ranges = fh.pages(h)
+    first, stop = ranges[0]
+    if len(ranges) > 1:
+        first, stop = st.selectbox("Units shown in the grid", ranges, key="hidden_page",
+                                   format_func=lambda r: f"units {r[0]}–{r[1] - 1} of {h}")
+    limit = fh.weight_limit(W1)  # one scale for all units, centred on 0
+    grid_col, unit_col = st.columns([3, 2])
+    with grid_col:
+        st.subheader(f"The {h} hidden units' weights (rows of W1)")
+        grid = fh.weight_mosaic(W1, shape, list(range(first, stop)), limit,
+                                selected=st.session_state["hidden_unit"])
+        charts.show(st, grid, width="stretch", on_select=views.on_grid_click,
+                    selection_mode="points", key="hidden_grid")
+        st.caption(f"Showing units {first}–{stop - 1}. Click an image to look at that unit. "
+                   f"Colour scale ±{limit:.2f}, the same for every unit, white = 0.")
+    with unit_col:
+        unit = st.selectbox("Hidden unit", list(range(h)), key="hidden_unit")
+        charts.show(st, fh.weight_image(W1[unit, 1:], shape, limit, unit), width="stretch",
+                    key="hidden_weight_image")
+        st.caption(f"Bias W1[{unit}, 0] = {W1[unit, 0]:.3f}: the unit's starting push before "
+                   "any pixel counts (negative = it needs more ink to switch on).")
+else:
+    st.write(f"The units of layer {layer} look at the {net.layer_sizes[layer - 1]} units of "
+             f"layer {layer - 1}, not at pixels, so they have no picture: each is known by what "
+             "it responds to, its mean activation for each digit.")
     unit = st.selectbox("Hidden unit", list(range(h)), key="hidden_unit")
-    charts.show(st, fh.weight_image(W1[unit, 1:], shape, limit, unit), width="stretch",
-                key="hidden_weight_image")
-    st.caption(f"Bias W1[{unit}, 0] = {W1[unit, 0]:.3f}: the unit's starting push before any "
-               "pixel counts (negative = it needs more ink to switch on).")
 
-# --- what this unit does -------------------------------------------------------------------
+# --- all units at once, then the selected unit ---------------------------------------------------
+means = None if split is None else views.layer_means(net, split, layer)
+if means is not None:
+    views.overview(net, means, layer, unit)
+
 st.subheader(f"Unit {unit}: how it votes, when it switches on, what excites it")
 c1, c2 = st.columns(2)
-charts.show(c1, fh.outgoing_bars(W2[:, unit + 1], unit), width="stretch", key="hidden_votes")
+views.unit_votes(net, layer, unit, c1)
 if split is None:
     c2.info(f"The data set this model was trained on ({name}) is not loaded, so its "
             "activations cannot be shown. Load it again in the Data explorer.")
 else:
-    views.unit_activity(net, split, unit, shape, c2)
+    views.unit_activity(net, split, means, layer, unit, shape, c2)
 
-charts.show(st, fh.w2_heatmap(W2, unit), width="stretch", key="hidden_w2")
-st.caption("Each column is one hidden unit's votes: red = it says 'this digit!', blue = 'not "
-           "this one'. The framed column is the selected unit.")
+if layer == len(net.weights) - 1:
+    charts.show(st, fh.w2_heatmap(net.weights[-1], unit, f"W{layer + 1}"), width="stretch",
+                key="hidden_w2")
+    st.caption("Each column is one hidden unit's votes: red = it says 'this digit!', blue = 'not "
+               "this one'. The framed column is the selected unit.")
 
 with st.expander("The maths"):
-    st.write("Hidden unit j takes the whole picture a1 (with a 1 for the bias) and squashes "
-             "its weighted sum:")
-    st.latex(r"z_{2,j} = W_1[j,0] + \sum_{p=1}^{n} W_1[j,p]\, a_{1,p},\qquad "
-             r"a_{2,j} = \mathrm{sigmoid}(z_{2,j}) = \frac{1}{1+e^{-z_{2,j}}}")
-    st.write("The picture of unit j is the row W1[j, 1:] laid out like a digit. The output for "
-             "digit d adds up the hidden units' votes; units count from 0 and column 0 of W2 is "
-             "the bias, so unit j's vote for digit d is W2[d, j+1]:")
-    st.latex(r"z_{3,d} = W_2[d,0] + \sum_{j=0}^{h-1} W_2[d,j+1]\, a_{2,j},\qquad "
-             r"a_{3,d} = \mathrm{sigmoid}(z_{3,d})")
-    st.write("The penalty (λ/2m)·ΣW² in the cost J keeps weights small, which makes the "
-             "pictures smoother: with λ = 0 they look like noise.")
+    views.maths(net, layer)
 
 st.info("**Experiment to try:** on the Train page train with λ = 0 and then with λ = 10 (same "
         "seed), and come back here after each: which weight pictures look more like strokes?")

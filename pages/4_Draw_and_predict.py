@@ -1,19 +1,17 @@
 """Draw and predict: the tutorial's predict.py with your own hand, and a look at why it answers."""
 
-import numpy as np
 import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
 import nn_core
 from nn_core import RECIPES, drawing_steps
-from ui import charts, my_digits, nav, state
 from ui import drawing_views as dv
+from ui import my_digits, nav, state
 
 CANVAS = 300  # px, square: the canvas docs advise a height of at least 300
 
 st.set_page_config(page_title="Draw and predict", page_icon="✏️", layout="wide")
 nav.sidebar()
-
 
 st.title("Draw a digit: what does the wizard say?")
 st.write(
@@ -22,16 +20,6 @@ st.write(
     "network studied, then the active model answers at once. Below, look inside: which hidden "
     "units voted, which pixels decided, and teach it your own handwriting."
 )
-with st.expander("The maths"):
-    st.latex(r"a_2 = \mathrm{sigmoid}(W_1 [1; a_1]), \quad a_3 = \mathrm{sigmoid}(W_2 [1; a_2]), "
-             r"\quad \text{prediction} = \arg\max_d a_{3,d}")
-    st.write("Saliency: how much each pixel of a1 moves digit d's score z3_d (backprop down to "
-             "the pixels instead of the weights). We use z3, not a3: a3's gradient carries the "
-             "factor a3(1 − a3), which is almost 0 whenever the network is sure.")
-    st.latex(r"\frac{\partial z_{3,d}}{\partial a_1} = \left(W_2[d, 1{:}] \odot a_2 (1 - a_2)\right) "
-             r"W_1[:, 1{:}], \qquad \frac{\partial a_{3,d}}{\partial a_1} = a_{3,d}(1 - a_{3,d})"
-             r"\,\frac{\partial z_{3,d}}{\partial a_1}")
-
 run = state.active_run()
 net = run.network
 try:
@@ -46,6 +34,8 @@ if shape not in RECIPES:
             "into 20×20, 28×28 or 8×8 images only. Make another model active on the Train page.")
     st.stop()
 st.caption(f"Active model: {run.label}. Your drawing becomes a {shape[0]}×{shape[1]} image.")
+with st.expander("The maths"):
+    dv.maths(net)
 
 # --- draw, and the answer -----------------------------------------------------------------
 # On a phone the columns stack: the canvas ends its column, so the answer comes right under it.
@@ -71,27 +61,9 @@ with mid:
         st.info("Draw a digit in the black box, as large as the box allows: the answer appears "
                 "as soon as you finish a stroke.")
     else:
-        p = net.predict_proba(steps.x)[0]
-        pred = int(np.argmax(p))
-        dv.answer("The network says", pred)
-        st.caption(f"a3 = {p[pred]:.2f} for {pred}; the runner-up is "
-                   f"{int(np.argsort(p)[-2])} with {np.sort(p)[-2]:.2f}")
-        charts.show(st, charts.digit_image(steps.x, shape, height=170), key="draw_seen")
-        dv.bars(p, "Your drawing", "draw_probs")
+        p, pred = dv.your_answer(net, steps.x, shape)
 with right:
-    # A digit from the test set stands here from the start: it shows what a digit the network
-    # studied looks like, and the browser has loaded the chart code before the first drawing, so
-    # the answer to that drawing is not kept waiting for it. Seeded: the same sequence everywhere.
-    if split is not None and len(split.test) and split.test.X.shape[1] == net.n_inputs:
-        i = int(np.random.default_rng(st.session_state.get("draw_test_n", 0)).integers(len(split.test)))
-        tx, ty = split.test.X[i], int(split.test.y[i])
-        tp = net.predict_proba(tx)[0]
-        dv.answer(f"Test digit #{i}, labelled {ty}, is read as", int(np.argmax(tp)))
-        charts.show(st, charts.digit_image(tx, shape, height=170), key="draw_test_img")
-        dv.bars(tp, f"Test digit (a real {ty})", "draw_test_probs")
-    else:
-        st.caption("The data this model was trained on has no test digits in this session (not "
-                   "loaded, or too few digits to set some aside), so none is shown next to yours.")
+    dv.test_digit(net, split, shape)
 
 if steps is not None:
     dv.show_steps(net, steps, shape)

@@ -16,24 +16,27 @@ st.write(
     "wrong backprop looks like. Then we follow one digit forward through the network and its "
     "error backward, number by number."
 )
-with st.expander("The maths"):
-    for formula in (formulas.FORWARD, formulas.J, formulas.DELTAS, formulas.GRADIENT,
-                    formulas.GRADIENT_CHECK):
-        st.latex(formula)
+run = state.active_run()
+net = run.network
 
 # --- 1 · gradient checking ----------------------------------------------------------------
 st.header("1 · Check the maths (gradient checking)")
-st.write("A small network (3 inputs, 5 hidden units, 10 outputs, 5 examples, fixed weights), so "
-         "that all 80 weights can be nudged by ε = 10⁻⁴ one at a time.")
+arch = bv.architecture_ui(net)
+sizes = bv.small_sizes(arch[0])
+with st.expander("The maths, for this network"):
+    for formula in (*formulas.for_network_shape(*arch), formulas.GRADIENT_CHECK):
+        st.latex(formula)
+st.write(f"A small network ({'-'.join(map(str, sizes))}: {sizes[0]} inputs, "
+         f"{' and '.join(map(str, sizes[1:-1]))} {arch[1]} hidden units, 10 {arch[2]} outputs; "
+         f"5 examples, fixed weights), so that all {len(fi.weight_names(sizes))} weights can be "
+         "nudged by ε = 10⁻⁴ one at a time.")
 controls, results = st.columns([1, 2])
 bug = controls.radio("Which backprop to check", list(BUGS), key="inside_bug")
 lambd = controls.select_slider("λ for the check", [0.0, 1.0, 3.0, 10.0], value=1.0,
                                key="inside_check_lambd")
 controls.caption(BUG_EXPLANATIONS[bug])
-bv.show_check(results, bug, lambd)
+bv.show_check(results, bug, lambd, arch)
 
-run = state.active_run()
-net = run.network
 try:
     split = state.get_split(run.settings.dataset)
 except Exception:  # the data this model was trained on is no longer in the session
@@ -44,9 +47,9 @@ if split is None or split.train.n_inputs != net.n_inputs:
     st.stop()
 
 st.subheader("The active model's cost, in two parts")
-data, reg = cost_terms(net.W1, net.W2, split.train.X, one_hot(split.train.y), run.settings.lambd)
+data, reg = cost_terms(net, split.train.X, one_hot(split.train.y), run.settings.lambd)
 c1, c2, c3, c4 = st.columns([1, 1, 1, 3])
-c1.metric("data term", f"{data:.4f}", help="cross-entropy: how wrong the outputs a3 are")
+c1.metric("data term", f"{data:.4f}", help="cross-entropy: how wrong the outputs are")
 c2.metric("regularization term", f"{reg:.4f}", help="λ/2m × sum of squared weights, biases excluded")
 c3.metric("J", f"{data + reg:.4f}")
 charts.show(c4, fi.cost_split(data, reg, run.settings.lambd), key="inside_costsplit")
@@ -72,14 +75,15 @@ else:
                              index=int(net.predict(x)[0]), key="inside_draw_label"))
     what = f"your drawing, a {label}"
 b = backprop_one(net, x, label)
-bv.show_forward(b, split.train.image_shape, what)
+bv.show_forward(b, split.train.image_shape, what, net.activation)
 
-st.subheader("Backward: delta3 → delta2 → the gradient")
+st.subheader(f"Backward: {' → '.join(f'delta{k}' for k in range(len(net.weights) + 1, 1, -1))} "
+             "→ the gradient")
 j = 0  # a slider needs two ends: a one-unit network has only unit 0 to follow
-if net.hidden_size > 1:
-    j = int(st.slider("Hidden unit j to follow", 0, net.hidden_size - 1, b.largest_error_unit,
-                      key="inside_unit"))
-bv.show_backward(b, j, split.train.image_shape)
+if net.layer_sizes[1] > 1:
+    j = int(st.slider("Hidden unit j to follow (first hidden layer)", 0, net.layer_sizes[1] - 1,
+                      b.largest_error_unit, key="inside_unit"))
+bv.show_backward(b, j, split.train.image_shape, net.activation)
 
 st.info(
     "**Experiment to try:** choose *regularize the bias too* and set λ to 0: the check passes, "

@@ -294,3 +294,45 @@ def test_no_text_says_mouse(digit):
     shown = [e.value for kind in (at.title, at.markdown, at.info, at.caption, at.subheader)
              for e in kind]
     assert shown and not [t for t in shown if "mouse" in t.lower()]
+
+
+def test_a_deep_relu_softmax_model_shows_every_hidden_layer_and_its_softmax_outputs():
+    """Issue 12: a 400-30-20-10 relu/softmax model. One activation chart per hidden layer (a2,
+    a3), the output bars are its softmax outputs a4, and saliency renders through both layers."""
+    import nn_core
+    from ui.settings import Settings
+
+    train = split_dataset(load_dataset("mnist-20x20"), seed=0).train
+    result = nn_core.train(train.X[:600], train.y[:600], hidden_size=(30, 20), maxiter=30,
+                           activation="relu", output="softmax")
+    settings = Settings(hidden_size=(30, 20), maxiter=30, activation="relu", output="softmax")
+    run = state.Run(79, settings, result, {"train": 0.0, "validation": 0.0, "test": 0.0})
+    net = result.network
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["runs"] = [run]
+    at.session_state["active_run_id"] = 79
+    at.session_state[CANVAS_KEY] = mnist_canvas_value(7)
+    at.run()
+    assert not at.exception
+    ids = [c.proto.id for c in at.get("plotly_chart")]
+    layers = [plotly_spec.figure(at, k) for k in ("draw_layer1", "draw_hidden")]
+    assert not any(i.endswith("-draw_layer2") for i in ids)  # two hidden layers, two charts
+    x = at.session_state["draw_vector"]
+    act = net.forward(x)
+    for fig, a, name in zip(layers, act.a[1:3], ("a2", "a3"), strict=True):
+        np.testing.assert_allclose(plotly_spec.array(fig["data"][0]["y"]), a[0], atol=1e-9)
+        assert fig["layout"]["yaxis"]["title"]["text"] == f"activation {name} (relu)"
+    probs = plotly_spec.figure(at, "draw_probs")
+    np.testing.assert_allclose(plotly_spec.array(probs["data"][0]["y"]), act.output[0], atol=1e-9)
+    assert probs["layout"]["yaxis"]["title"]["text"] == "output a4 (softmax)"
+    assert sum(plotly_spec.array(probs["data"][0]["y"])) == pytest.approx(1.0)
+    # The last hidden layer's votes: a3_j W3[d, j+1] for the digit read.
+    pred = int(np.argmax(act.output[0]))
+    votes = plotly_spec.array(layers[1]["data"][0]["customdata"])
+    np.testing.assert_allclose(votes, act.a[2][0] * net.weights[2][pred, 1:], atol=1e-9)
+    # Saliency renders, through both hidden layers, named for the 4-layer output.
+    sal = plotly_spec.figure(at, "draw_saliency0")
+    assert sal["layout"]["title"]["text"].startswith(f"∂z4[{pred}]/∂a1")
+    np.testing.assert_allclose(plotly_spec.array(sal["data"][0]["z"]).ravel(),
+                               nn_core.saliency(net, x, pred), atol=1e-9)
+    assert any("Only the last hidden layer (a3) votes" in c.value for c in at.caption)

@@ -117,3 +117,82 @@ def test_a_model_whose_data_set_is_gone_still_shows_its_weights():
     assert grid_units(at) == [0, 1, 2]
     assert array(figure(at, "hidden_weight_image")["data"][0]["z"]).shape == (4, 4)
     assert any("not loaded" in i.value for i in at.info)
+
+
+# --- deeper networks (issue 12 item 3) and finding units by what they do (issue 13 item 3) ------
+
+@pytest.fixture(scope="module")
+def deep_run():
+    """A 64-30-20-10 relu/softmax model, trained briefly on part of the 8x8 digits."""
+    split = split_dataset(load_dataset("sklearn-8x8"), seed=0)
+    settings = Settings(dataset="sklearn-8x8", hidden_size=(30, 20), maxiter=20,
+                        activation="relu", output="softmax")
+    result = nn_core.train(split.train.X[:400], split.train.y[:400], hidden_size=(30, 20),
+                           maxiter=20, seed=0, activation="relu", output="softmax")
+    return Run(8, settings, result, {"train": 0.0, "validation": 0.0, "test": 0.0}), split
+
+
+def test_a_deep_model_offers_each_hidden_layer_and_layer_2_shows_mean_activation_per_digit(deep_run):
+    run, split = deep_run
+    net = run.network
+    at = page(run)
+    assert not at.exception
+    layers = at.selectbox(key="hidden_layer")
+    assert layers.options and len(layers.options) == 2
+    assert grid_units(at) == list(range(30))  # layer 1: its units as weight images
+    layers.set_value(2).run()
+    assert not at.exception
+    assert not [c for c in at.get("plotly_chart") if c.proto.id.endswith("-hidden_grid")]
+    at.selectbox(key="hidden_unit").set_value(5).run()
+    a3 = net.forward(split.validation.X).a[2]  # layer 2's activations, a3
+    expected = [a3[split.validation.y == d, 5].mean() for d in range(10)]
+    shown = figure(at, "hidden_activation")
+    np.testing.assert_allclose(array(shown["data"][0]["y"]), expected, rtol=1e-6)
+    assert "mean a3" in shown["layout"]["yaxis"]["title"]["text"]
+    votes = array(figure(at, "hidden_votes")["data"][0]["y"])  # layer 2 votes through W3
+    np.testing.assert_allclose(votes, net.weights[2][:, 6])
+
+
+@pytest.mark.parametrize("layer", [1, 2])
+def test_sorting_the_overview_by_0_puts_the_strongest_0_unit_first_and_opens_it(deep_run, layer):
+    run, split = deep_run
+    net = run.network
+    a = net.forward(split.validation.X).a[layer]
+    mean0 = a[split.validation.y == 0].mean(axis=0)
+    at = page(run)
+    if layer == 2:
+        at.selectbox(key="hidden_layer").set_value(2).run()
+    overview = figure(at, "hidden_overview")
+    assert overview["layout"]["xaxis"]["title"]["text"].startswith("digit")
+    assert overview["layout"]["yaxis"]["title"]["text"] == "hidden unit"
+    assert list(overview["data"][0]["y"]) == [f"unit {j}" for j in range(len(mean0))]
+    at.selectbox(key="hidden_sort").set_value(0).run()
+    assert not at.exception
+    sorted_view = figure(at, "hidden_overview")
+    rows = list(sorted_view["data"][0]["y"])
+    first = int(rows[0].split()[1])
+    assert mean0[first] == pytest.approx(mean0.max())
+    np.testing.assert_allclose(array(sorted_view["data"][0]["z"])[0],
+                               [a[split.validation.y == d, first].mean() for d in range(10)],
+                               rtol=1e-6)
+    # The top row's click targets carry that unit, for the click handler below.
+    assert set(array(sorted_view["data"][1]["customdata"])[:10].tolist()) == {first}
+    # Choosing "the 0 detectors first" opens that unit.
+    assert at.selectbox(key="hidden_unit").value == first
+    assert f"Unit {first}" in at.subheader[-1].value
+    np.testing.assert_allclose(array(figure(at, "hidden_activation")["data"][0]["y"])[0],
+                               mean0[first], rtol=1e-6)
+
+
+def test_a_click_on_a_row_of_the_overview_opens_that_unit(monkeypatch):
+    """The click handler reads the chart's selection (a click on a cell's marker) and selects the
+    unit it carries: the selectbox "hidden_unit", and so the unit shown, follows."""
+    from types import SimpleNamespace
+
+    from ui import hidden_views
+
+    click = SimpleNamespace(selection=SimpleNamespace(points=[{"x": "0", "customdata": 17}]))
+    fake = SimpleNamespace(session_state={"hidden_overview": click, "hidden_unit": 0})
+    monkeypatch.setattr(hidden_views, "st", fake)
+    hidden_views._on_overview_click()
+    assert fake.session_state["hidden_unit"] == 17

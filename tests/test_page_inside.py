@@ -143,3 +143,49 @@ def test_the_current_drawing_can_be_followed(small_run):
 def test_a_drawing_of_another_size_is_not_offered(small_run):
     at = page(small_run[0], draw_vector=np.zeros(400))
     assert at.radio(key="inside_source").options == ["a training example"]
+
+
+# --- deeper networks (issue 12 item 3) ----------------------------------------------------------
+
+def test_a_two_layer_tanh_softmax_check_passes_and_the_formulas_follow_it(small_run):
+    at = page(small_run[0])
+    at.radio(key="inside_arch").set_value("choose").run()
+    at.selectbox(key="inside_depth").set_value(2)
+    at.selectbox(key="inside_activation").set_value("tanh")
+    at.selectbox(key="inside_output").set_value("softmax").run()
+    assert not at.exception
+    assert float(metric(at, "relative difference: correct backprop")) < 1e-7
+    assert at.success and not at.error
+    names = chart(at, "inside_scatter")["data"]
+    assert [t["name"] for t in names[1:]] == ["weights of W1", "weights of W2", "weights of W3"]
+    shown = [f.value for f in at.latex]
+    assert any(r"\mathrm{softmax}(z_{4})" in f for f in shown)  # the forward pass
+    assert any(r"J = -\frac{1}{m}\sum_{i,k} y_k \log a_{4,k}" in f for f in shown)  # softmax's J
+    assert any(r"\odot (1-a_{3}^2)" in f and r"\odot (1-a_{2}^2)" in f for f in shown)  # tanh'
+    assert not any(formulas.J in f for f in shown)  # not the tutorial's sigmoid J
+    assert any("3-5-5-10" in m.value and "tanh" in m.value for m in at.markdown)
+    at.radio(key="inside_bug").set_value("forget the sigmoid derivative").run()
+    assert float(metric(at, "relative difference: forget the sigmoid derivative")) > 1e-3
+
+
+def test_a_deep_active_model_shows_every_layers_delta(small_run):
+    _, split = small_run
+    result = train(split.train.X[:300], split.train.y[:300], hidden_size=(30, 20), maxiter=20,
+                   activation="relu", output="softmax")
+    settings = Settings(dataset="sklearn-8x8", hidden_size=(30, 20), maxiter=20,
+                        activation="relu", output="softmax")
+    run = state.make_run(settings, result, run_id=902)
+    at = page(run)
+    assert not at.exception
+    assert float(metric(at, "relative difference: correct backprop")) < 1e-7  # its architecture
+    assert "relu" in at.radio(key="inside_arch").format_func("like the active model")
+    net, x, y = run.network, split.train.X[0], split.train.y[0]
+    act = net.forward(x)
+    delta4 = act.output[0] - np.eye(10)[y]
+    delta3 = (net.weights[2][:, 1:].T @ delta4) * (act.a[2][0] > 0)
+    delta2 = (net.weights[1][:, 1:].T @ delta3) * (act.a[1][0] > 0)
+    for key, expected in (("inside_delta4", delta4), ("inside_delta3", delta3),
+                          ("inside_delta2", delta2)):
+        np.testing.assert_allclose(values(chart(at, key)["data"][0]["y"]), expected, atol=1e-12)
+    np.testing.assert_allclose(values(chart(at, "inside_a3")["data"][0]["y"]), act.a[2][0])
+    assert chart(at, "inside_a4")["layout"]["title"]["text"] == "Output a4 and the target y"

@@ -13,9 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = sorted((ROOT / "pages").glob("*.py"))
 MAX_LINES = 100
-NOT_YET_THIN = {  # page: (its lines when this test was written, it imports numpy)
-    "4_Draw_and_predict.py": (117, True),
-}
+NOT_YET_THIN = {}  # page: (its lines when this test was written, it imports numpy)
 
 
 def imports_numpy(path):

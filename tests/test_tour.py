@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from nn_core import load_dataset
 from ui import tour
+from ui.jobs import wait_for_jobs
 
 
 def home():
@@ -66,7 +67,7 @@ def test_a_question_about_something_not_done_yet_says_what_to_do_first():
 
 def test_the_gradient_check_question_accepts_only_the_bug_hidden_by_lambda_0():
     at = home()
-    at.session_state["tour"] = {"step": 5, "missed": 0, "hint": None}
+    at.session_state["tour"] = {"step": len(tour.STEPS) - 1, "missed": 0, "hint": None}
     at.run()
     reply(at, "use delta3 = y - a3 (sign error)")
     assert hints(at)
@@ -74,3 +75,32 @@ def test_the_gradient_check_question_accepts_only_the_bug_hidden_by_lambda_0():
     assert any("Tour done" in m.value for m in at.sidebar.markdown)
     at.sidebar.button(key="tour_leave").click().run()
     assert "tour" not in at.session_state and at.button(key="tour_start")
+
+
+def test_the_experiments_questions_wait_for_their_results_then_check_them():
+    at = home()
+    at.session_state["tour"] = {"step": 5, "missed": 0, "hint": None}  # "Run the λ sweep …"
+    at.switch_page("pages/5_Experiments.py").run()
+    assert any("Run the λ sweep on the Experiments page first" in c.value for c in at.sidebar.caption)
+    assert "tour_check" not in [b.key for b in at.sidebar.button]  # nothing to answer with yet
+    at.selectbox(key="exp_dataset").set_value("sklearn-8x8")
+    at.number_input(key="exp_maxiter").set_value(3)
+    at.run()
+    for name in ("lambda", "seeds"):
+        at.button(key=f"exp_{name}_run").click().run()
+        wait_for_jobs(at.session_state)
+        at.run()
+    sweep = at.session_state["exp_outcomes"]["lambda"].result
+    spread = at.session_state["exp_outcomes"]["seeds"].result
+    best = sweep.values[int(np.argmax(sweep.validation_accuracy))]
+    worst = next(v for v in sweep.values if v != best)
+    reply(at, f"λ = {worst:g}")
+    assert hints(at)
+    reply(at, f"λ = {best:g}")
+    assert question(at).startswith("**Tour · question 7")
+    gap = np.max(sweep.validation_accuracy) - np.min(sweep.validation_accuracy)
+    right = "yes" if gap > np.ptp(spread.validation_accuracy) else "no"
+    reply(at, "no" if right == "yes" else "yes")
+    assert hints(at)
+    reply(at, right)
+    assert question(at).startswith("**Tour · question 8")

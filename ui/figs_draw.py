@@ -5,9 +5,12 @@ import plotly.graph_objects as go
 
 from .charts import DIVERGING
 
+RANGES = {"sigmoid": [0, 1], "tanh": [-1, 1]}  # relu's values have no top: autorange
 
-def hidden_votes(a2, terms, digit):
-    """Each hidden unit's activation a2 as a bar, coloured by its vote a2_j W2[d, j+1] for digit d."""
+
+def hidden_votes(a2, terms, digit, name="a2", matrix="W2", activation="sigmoid"):
+    """Each unit of the last hidden layer (a2 in the tutorial's network) as a bar, coloured by its
+    vote a2_j W2[d, j+1] for digit d."""
     a2 = np.asarray(a2, dtype=float).ravel()
     terms = np.asarray(terms, dtype=float).ravel()
     limit = float(np.abs(terms).max()) or 1.0
@@ -15,12 +18,25 @@ def hidden_votes(a2, terms, digit):
         x=np.arange(len(a2)), y=a2, customdata=terms,
         marker=dict(color=terms, colorscale=DIVERGING, cmin=-limit, cmax=limit,
                     colorbar=dict(title=f"vote for {digit}", thickness=12)),
-        hovertemplate=("unit %{x}: a2 = %{y:.2f}<br>vote for " + str(digit)
-                       + " = a2 × W2 = %{customdata:.2f}<extra></extra>"),
+        hovertemplate=("unit %{x}: " + name + " = %{y:.2f}<br>vote for " + str(digit)
+                       + " = " + name + " × " + matrix + " = %{customdata:.2f}<extra></extra>"),
     ))
-    fig.update_layout(title=f"Hidden layer a2 for your drawing (colour: vote for {digit})",
+    fig.update_layout(title=f"Hidden layer {name} for your drawing (colour: vote for {digit})",
                       height=280, margin=dict(l=40, r=10, t=40, b=40),
-                      xaxis_title="hidden unit j", yaxis_title="activation a2", yaxis_range=[0, 1])
+                      xaxis_title="hidden unit j", yaxis_title=f"activation {name} ({activation})",
+                      yaxis_range=RANGES.get(activation))
+    return fig
+
+
+def layer_bars(a, name, activation):
+    """A hidden layer's activations for the drawing, one bar per unit (the earlier layers)."""
+    a = np.asarray(a, dtype=float).ravel()
+    fig = go.Figure(go.Bar(x=np.arange(len(a)), y=a, marker_color="#2ca02c",
+                           hovertemplate="unit %{x}: " + name + " = %{y:.2f}<extra></extra>"))
+    fig.update_layout(title=f"Hidden layer {name} for your drawing", height=240,
+                      margin=dict(l=40, r=10, t=40, b=40), xaxis_title="hidden unit j",
+                      yaxis_title=f"activation {name} ({activation})",
+                      yaxis_range=RANGES.get(activation))
     return fig
 
 

@@ -60,19 +60,21 @@ def _digit_bars(values, title, y_title, colours, hover):
     return fig
 
 
-def outgoing_bars(w2_column, unit):
-    """W2[d, unit + 1] for each digit d: how this unit votes for each output."""
+def outgoing_bars(w2_column, unit, matrix="W2"):
+    """W2[d, unit + 1] for each digit d (the last matrix's column): how this unit votes."""
     colours = ["#d62728" if v > 0 else "#1f77b4" for v in w2_column]
-    return _digit_bars(w2_column, f"Unit {unit} votes: its weights to each output (W2)",
-                       "weight in W2", colours, "to digit %{x}: %{y:.3f}<extra></extra>")
+    return _digit_bars(w2_column, f"Unit {unit} votes: its weights to each output ({matrix})",
+                       f"weight in {matrix}", colours, "to digit %{x}: %{y:.3f}<extra></extra>")
 
 
-def activation_bars(mean_a2, unit):
-    """The unit's mean activation a2 over the validation digits of each class."""
-    fig = _digit_bars(mean_a2, f"Unit {unit}: mean activation a2 by digit (validation)",
-                      "mean a2 (0 = off, 1 = on)", "#2ca02c",
-                      "digit %{x}: mean a2 = %{y:.3f}<extra></extra>")
-    fig.update_yaxes(range=[0, 1])
+def activation_bars(mean_a2, unit, name="a2", activation="sigmoid"):
+    """The unit's mean activation (a2 for the first hidden layer) over the validation digits of
+    each class, on the activation's own range."""
+    fig = _digit_bars(mean_a2, f"Unit {unit}: mean activation {name} by digit (validation)",
+                      f"mean {name} ({_range_words(activation)})", "#2ca02c",
+                      "digit %{x}: mean " + name + " = %{y:.3f}<extra></extra>")
+    if activation_range(activation):
+        fig.update_yaxes(range=activation_range(activation))
     return fig
 
 
@@ -83,8 +85,8 @@ def top_images(X, y, a, indices, image_shape):
                              id_prefix="training example #", px_per_row=105)
 
 
-def w2_heatmap(W2, selected=None):
-    """W2 without its bias column: rows digits 0-9, columns hidden units, centred on 0."""
+def w2_heatmap(W2, selected=None, matrix="W2"):
+    """W2 (the last matrix) without its bias column: rows digits 0-9, columns hidden units."""
     W = np.asarray(W2)[:, 1:]
     limit = float(np.abs(W).max()) or 1.0
     fig = go.Figure(go.Heatmap(
@@ -96,6 +98,62 @@ def w2_heatmap(W2, selected=None):
         fig.add_vrect(x0=selected - 0.5, x1=selected + 0.5, line=dict(color="black", width=2))
     fig.update_xaxes(title="hidden unit")
     fig.update_yaxes(title="output digit", autorange="reversed", type="category")
-    fig.update_layout(title="W2: how every hidden unit votes for every digit", height=360,
+    fig.update_layout(title=f"{matrix}: how every unit of the last hidden layer votes for every "
+                            "digit", height=360,
                       margin=dict(l=50, r=10, t=40, b=40))
+    return fig
+
+
+def activation_range(activation):
+    """The y range an activation's values can take: sigmoid 0..1, tanh -1..1, relu open above."""
+    return {"sigmoid": [0, 1], "tanh": [-1, 1]}.get(activation)
+
+
+def _range_words(activation):
+    return {"sigmoid": "0 = off, 1 = on", "tanh": "−1 … 1, 0 = quiet"}.get(activation,
+                                                                       "0 = off, larger = more on")
+
+
+def next_layer_bars(w_column, unit, matrix):
+    """A deeper layer's weights from `unit` to each unit of the next hidden layer."""
+    colours = ["#d62728" if v > 0 else "#1f77b4" for v in w_column]
+    fig = go.Figure(go.Bar(x=list(range(len(w_column))), y=w_column, marker_color=colours,
+                           hovertemplate="to unit %{x}: %{y:.3f}<extra></extra>"))
+    fig.update_layout(title=f"Unit {unit} passes on: its weights to the next layer ({matrix})",
+                      height=300, xaxis_title="unit of the next hidden layer",
+                      yaxis_title=f"weight in {matrix}", margin=dict(l=50, r=10, t=40, b=40))
+    return fig
+
+
+def digit_overview(means, order, name, activation, selected=None):
+    """Every unit of one layer × the 10 digits: its mean activation for each digit, one row per
+    unit in `order` (first at the top). means: (10, h), row d the digit's mean. Each cell
+    carries an almost invisible marker (customdata = the unit), so a click selects the unit."""
+    order = [int(j) for j in order]
+    labels = [f"unit {j}" for j in order]
+    digits = [str(d) for d in range(10)]
+    rng = activation_range(activation) or [0, float(np.nanmax(means)) or 1.0]
+    fig = go.Figure(go.Heatmap(
+        z=np.asarray(means)[:, order].T, x=digits, y=labels, colorscale="Viridis",
+        zmin=rng[0], zmax=rng[1], colorbar=dict(title=f"mean {name}"),
+        hovertemplate="%{y}, digit %{x}: mean " + name + " = %{z:.3f}<extra></extra>"))
+    row_px = max(4, min(24, 800 // max(1, len(order))))
+    fig.add_trace(go.Scatter(
+        x=digits * len(order), y=[u for u in labels for _ in digits], mode="markers",
+        customdata=[j for j in order for _ in digits], showlegend=False,
+        hovertemplate="unit %{customdata} (click to open it)<extra></extra>",
+        marker=dict(size=row_px, symbol="square", opacity=0.01),
+        selected=dict(marker=dict(opacity=0.01)), unselected=dict(marker=dict(opacity=0.01))))
+    if selected in order:
+        fig.add_hrect(y0=order.index(selected) - 0.5, y1=order.index(selected) + 0.5,
+                      line=dict(color="#ffd700", width=3))
+    fig.update_xaxes(title="digit (validation digits of this class)", type="category")
+    fig.update_yaxes(title="hidden unit", type="category", categoryorder="array",
+                     categoryarray=labels, autorange="reversed",
+                     showticklabels=len(order) <= 60)
+    fig.update_layout(title=f"What every unit responds to: mean {name} per digit "
+                            f"({_range_words(activation)})",
+                      height=int(min(900, max(300, row_px * len(order) + 120))),
+                      margin=dict(l=60, r=10, t=40, b=40), dragmode=False,
+                      clickmode="event+select")
     return fig

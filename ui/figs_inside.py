@@ -5,12 +5,15 @@ import plotly.graph_objects as go
 
 from .charts import DIVERGING
 
+RANGES = {"sigmoid": [0, 1], "tanh": [-1, 1]}  # an activation's values; relu's have no top
 
-def weight_names(n_inputs, hidden_size):
-    """'W1[j, i]' / 'W2[d, j]' for every weight, in the flat order gradient_check uses."""
-    w1 = [f"W1[{j}, {i}]" for j in range(hidden_size) for i in range(n_inputs + 1)]
-    w2 = [f"W2[{d}, {j}]" for d in range(10) for j in range(hidden_size + 1)]
-    return w1 + w2
+
+def weight_names(layer_sizes):
+    """'W1[j, i]', 'W2[k, j]', ... for every weight, in the flat order gradient_check uses;
+    layer_sizes (n, h1, ..., 10) as Network.layer_sizes."""
+    return [f"W{l}[{r}, {c}]"
+            for l, (fan_in, fan_out) in enumerate(zip(layer_sizes[:-1], layer_sizes[1:]), start=1)
+            for r in range(fan_out) for c in range(fan_in + 1)]
 
 
 def gradcheck_scatter(check, names, title):
@@ -22,8 +25,10 @@ def gradcheck_scatter(check, names, title):
     fig.add_trace(go.Scatter(x=[lo - pad, hi + pad], y=[lo - pad, hi + pad], mode="lines",
                              name="perfect agreement", line=dict(color="gray", dash="dash"),
                              hoverinfo="skip"))
-    for layer, colour in (("W1", "#1f77b4"), ("W2", "#ff7f0e")):
-        idx = [i for i, name in enumerate(names) if name.startswith(layer)]
+    colours = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd")
+    layers = list(dict.fromkeys(name.split("[")[0] for name in names))
+    for layer, colour in zip(layers, colours):
+        idx = [i for i, name in enumerate(names) if name.startswith(layer + "[")]
         fig.add_trace(go.Scatter(
             x=n[idx], y=a[idx], mode="markers", name=f"weights of {layer}", text=[names[i] for i in idx],
             marker=dict(color=colour, size=7, opacity=0.8),
@@ -64,19 +69,19 @@ def vector_bars(values, title, xaxis, yaxis, highlight=None, labels=None, yrange
     return fig
 
 
-def outputs_vs_target(a3, y):
-    """The output a3 as bars with the one-hot target y as markers, per digit."""
+def outputs_vs_target(a3, y, name="a3"):
+    """The output (a3 in the tutorial's network) as bars with the one-hot target y as markers."""
     digits = [str(d) for d in range(10)]
     fig = go.Figure()
-    fig.add_trace(go.Bar(x=digits, y=a3, name="output a3", marker_color="#1f77b4",
-                         hovertemplate="digit %{x}: a3 = %{y:.3f}<extra></extra>"))
+    fig.add_trace(go.Bar(x=digits, y=a3, name=f"output {name}", marker_color="#1f77b4",
+                         hovertemplate="digit %{x}: " + name + " = %{y:.3f}<extra></extra>"))
     fig.add_trace(go.Scatter(x=digits, y=y, mode="markers", name="target y",
                              marker=dict(symbol="line-ew-open", size=26, color="#d62728",
                                          line=dict(width=3)),
                              hovertemplate="digit %{x}: y = %{y:.0f}<extra></extra>"))
-    fig.update_layout(title="Output a3 and the target y", height=250, yaxis_range=[0, 1.05],
+    fig.update_layout(title=f"Output {name} and the target y", height=250, yaxis_range=[0, 1.05],
                       margin=dict(l=50, r=10, t=40, b=40), xaxis_title="digit (output unit)",
-                      yaxis_title="a3", legend=dict(orientation="h", y=-0.35))
+                      yaxis_title=name, legend=dict(orientation="h", y=-0.35))
     fig.update_xaxes(type="category")  # label every digit
     return fig
 

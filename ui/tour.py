@@ -21,7 +21,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 
 from nn_core import BUGS, class_counts, gradient_check, mean_activation_per_class, small_problem
 
-from . import state
+from . import experiment_runs, state
 
 KEY = "tour"
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,8 +40,7 @@ class Step:
 
 
 def _weights(answer):
-    net = state.active_run().network
-    return round(answer) == net.W1.size + net.W2.size, None
+    return round(answer) == sum(w.size for w in state.active_run().network.weights), None
 
 
 def _sevens(answer):
@@ -92,6 +91,32 @@ def _broken_but_passing(answer):
     return answer in passing, None
 
 
+def _sweep(name):
+    outcome = experiment_runs.outcomes().get(name)
+    return None if outcome is None else outcome.result
+
+
+def _lambda_options():
+    sweep = _sweep("lambda")
+    return [f"λ = {v:g}" for v in sweep.values] if sweep is not None else []
+
+
+def _best_lambda(answer):
+    sweep = _sweep("lambda")
+    if sweep is None or sweep.best is None:
+        return False, "Run the λ sweep on the Experiments page first."
+    return answer == f"λ = {sweep.values[sweep.best]:g}", None
+
+
+def _beats_noise(answer):
+    sweep, spread = _sweep("lambda"), _sweep("seeds")
+    if sweep is None or spread is None or not len(sweep.values) or not len(spread.values):
+        return False, "Run both the λ sweep and the seed spread on the Experiments page first."
+    gap = np.max(sweep.validation_accuracy) - np.min(sweep.validation_accuracy)
+    noise = np.ptp(spread.validation_accuracy)
+    return answer == ("yes" if gap > noise else "no"), None
+
+
 def _bugs():
     return [b for b in BUGS if b != "correct backprop"]
 
@@ -119,6 +144,15 @@ STEPS = (
          "Draw a 7. How sure is the network (the a3 of the digit it says, from 0 to 1)?",
          "number", _sure_of_seven,
          "The number under the answer reads 'a3 = … for 7'.", step=0.01),
+    Step("pages/5_Experiments.py", "Experiments",
+         "Run the λ sweep. Which λ reads the validation digits best?", "choice", _best_lambda,
+         "The λ sweep's chart marks the best validation accuracy; hover over the highest point.",
+         options=_lambda_options),
+    Step("pages/5_Experiments.py", "Experiments",
+         "Now run the seed spread too. Is the gap between the best and the worst λ bigger than "
+         "the spread between the best and the worst seed?", "choice", _beats_noise,
+         "Compare the λ sweep's highest and lowest validation accuracy with the height of the "
+         "seed spread's box plot, whiskers included.", options=lambda: ["yes", "no"]),
     Step("pages/6_Inside_the_network.py", "Inside the network",
          "Set λ = 0 for the gradient check. Which broken backprop then passes the check?",
          "choice", _broken_but_passing,
@@ -172,12 +206,17 @@ def sidebar_box():
         except StreamlitPageNotFoundError:  # a page run on its own (AppTest): no other pages
             st.caption(f"The answer is on {step.page_label}.")
         key = f"tour_answer_{i}"
+        options = step.options() if step.kind == "choice" else None
         if step.kind == "number":
             value = st.number_input("Your answer", min_value=0.0, step=step.step, format="%g", key=key,
                                     value=None)
-        else:
-            value = st.radio("Your answer", step.options(), key=key, index=None)
-        st.button("Check", key="tour_check", on_click=answer, disabled=value is None)
+        elif options:
+            value = st.radio("Your answer", options, key=key, index=None)
+        else:  # the options come from a result this session does not have yet
+            value = None
+            st.caption(step.check(None)[1])
+        if step.kind == "number" or options:
+            st.button("Check", key="tour_check", on_click=answer, disabled=value is None)
         if tour["hint"]:
             st.warning(f"Not quite. {tour['hint']}")
         st.button("Leave the tour", key="tour_leave", on_click=leave)

@@ -7,9 +7,10 @@ How it works
    The rows of V^T are the principal directions, orthonormal, ordered by the
    variance they explain, S^2 / (m - 1). Each digit's 2-D map position is its
    centred pixels times the first two directions: X_c V[:, :2].
-3. Hidden units: the activations a2 = sigmoid(z2) of every example (from
+3. Hidden units: the activations a2 = g(z2) of every example (from
    Network.forward). The examples that excite unit j most are the rows with the
    largest a2[:, j]; its mean activation per class is a2[:, j] averaged by label.
+   A deeper layer is looked at the same way: pass its activations, Activations.a[l].
 4. Anything random (which digits to show, which to sample) takes a seed.
 
 Pure numpy: no plotting here; the dashboard's pages draw what these return.
