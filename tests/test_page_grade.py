@@ -226,3 +226,43 @@ def test_tutorial_files_say_why_the_tutorials_weights_score_higher(default):
     said = " ".join(c.value for c in at.caption)
     assert "trained on all 5,000 of the tutorial's digits" in said and "for longer" in said
     assert "trained on all 5,000" not in " ".join(c.value for c in page().caption)  # not for ours
+
+
+def test_a_mistake_and_a_deeper_network_explain_every_glossary_word_they_show(default, deeper):
+    from page_text import shown_and_help
+    from test_glossary import uses
+
+    from ui import glossary
+
+    net, _ = default
+    for at in (upload(page(), "in", txt(net.W1), txt(net.W2)),
+               upload(page(), "npz", network_npz_bytes(deeper))):
+        shown, helps = shown_and_help(at)
+        used = [t for t in glossary.GLOSSARY if uses(shown, t)]
+        assert not [t for t in used if glossary.GLOSSARY[t] not in helps]
+
+
+def deeper_made_active(deeper):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.switch_page("pages/7_Grade_weights.py").run()
+    upload(at, "npz", network_npz_bytes(deeper)).button(key="grade_activate").click().run()
+    assert at.session_state["runs"][-1].network == deeper
+    return at
+
+
+def test_a_deeper_network_made_active_here_leaves_the_pages_clean(deeper):
+    from ui.nav import PAGES
+
+    at = deeper_made_active(deeper)
+    for path, _ in PAGES:
+        if path != "pages/5_Experiments.py":
+            at.switch_page(path).run()
+            assert not at.exception, path
+
+
+@pytest.mark.xfail(reason="the Experiments page's settings_ui (ui/experiment_runs.py) does not take "
+                          "a deeper active model yet: another branch's work", strict=False)
+def test_a_deeper_network_made_active_here_leaves_experiments_clean(deeper):
+    at = deeper_made_active(deeper)
+    at.switch_page("pages/5_Experiments.py").run()
+    assert not at.exception
