@@ -42,10 +42,18 @@ with st.container(border=True):
     tui.tutorial_ui(fixed_hidden=start[0] is not None)
     tui.mirror_in_url(settings)
 
-st.button("Train", type="primary", key="train_go", disabled=start[1] is None or tui.training(),
-          on_click=tui.start_training, args=(settings, start[0]))
-tui.watch_training()
-tui.show_message(st.session_state.get("train_message"))
+
+# A fragment: the Train click reruns only these lines, so the browser draws the first progress at once
+# instead of after redrawing the whole page below (2.6 s, against 1 s when training blocked the page).
+@st.fragment
+def train_controls(settings, start):
+    st.button("Train", type="primary", key="train_go", disabled=start[1] is None or tui.training(),
+              on_click=tui.start_training, args=(settings, start[0]))
+    tui.watch_training()
+    tui.show_message(st.session_state.get("train_message"))
+
+
+train_controls(settings, start)
 
 # --- the active model ---------------------------------------------------------------------------
 run = state.active_run()

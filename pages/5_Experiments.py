@@ -1,4 +1,4 @@
-"""Experiments: six classic questions about the network, each a button, a chart and a lesson."""
+"""Experiments: ten classic questions about the network, each a button, a chart and a lesson."""
 
 
 import streamlit as st
@@ -13,7 +13,8 @@ nav.sidebar()
 st.title("Experiments: what makes the wizard read better?")
 st.write(
     "Each experiment trains the wizard several times, changing one thing only: λ, how many digits "
-    "he studies, his random start, the optimizer, or his hidden units. The validation digits, kept "
+    "he studies, his random start, the optimizer, his hidden units, their activation, how many "
+    "hidden layers, the output layer, or the pixels' scale. The validation digits, kept "
     "from him, show which choice reads new handwriting best. Each experiment takes a few seconds "
     "(two trainings at a time, one per core); the same settings again come from the cache at once."
 )

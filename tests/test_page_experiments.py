@@ -13,7 +13,8 @@ from nn_core import experiments as ex
 from ui.jobs import wait_for_jobs
 
 PAGE = str(ROOT / "pages/5_Experiments.py")
-EXPERIMENTS = ["lambda", "learning", "seeds", "race", "symmetry", "hidden"]
+EXPERIMENTS = ["lambda", "learning", "seeds", "race", "symmetry", "hidden", "activation", "depth",
+               "output", "scale"]
 
 
 def _page(maxiter=2):
@@ -172,3 +173,21 @@ def test_the_seed_spread_chart_names_what_each_axis_and_box_shows():
     titles = [spec["layout"][axis]["title"]["text"] for axis in ("yaxis", "yaxis2")]
     assert titles[0] == "validation accuracy (%)" and titles[1].startswith("cost J on the training digits")
     assert any("Each box plot gathers the ten seeds" in c.value for c in at.tabs[2].caption)
+
+
+def test_the_new_experiments_label_every_axis_with_what_and_in_what_unit():
+    at = _page()
+    for name in ("activation", "depth", "output", "scale"):
+        run(at, name)
+        spec = plotly_spec.figure(at, f"exp_{name}_chart")
+        axes = [k for k in spec["layout"] if k.startswith(("xaxis", "yaxis"))]
+        assert axes and all(spec["layout"][k]["title"]["text"] for k in axes), name
+        units = [spec["layout"][k]["title"]["text"] for k in axes if k.startswith("yaxis")]
+        assert all("(" in t for t in units), f"{name}: a y axis without its unit: {units}"
+    assert not at.exception
+    lessons = _lessons(at)
+    assert len(lessons) == 4
+    assert any("ReLU units died" in t for t in lessons)  # the activation race counts dead units
+    assert any("weights (at most" in t for t in lessons)  # depth shows the weight counts
+    assert any("always sum to 1" in t for t in lessons)  # softmax
+    assert any("pixels from 0 to 1" in t for t in lessons)  # input scale

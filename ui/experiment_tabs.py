@@ -1,4 +1,4 @@
-"""The Experiments page's six tabs as one table: what each experiment runs, shows and teaches.
+"""The Experiments page's ten tabs as one table: what each experiment runs, shows and teaches.
 
 Each row of EXPERIMENTS is an Experiment: its name (the key of its outcome, its job
 exp_job_{name} and its widgets exp_{name}_…), its tab and button labels, the paragraph that
@@ -114,6 +114,36 @@ def _show_hidden(o):
                     key="exp_hidden_sizes")
 
 
+# --- 7-10: the network's shape and its two ends -------------------------------------------------
+
+def _show_activation(o):
+    charts.show(st, fx.activation_chart(o.result), key="exp_activation_chart")
+    st.caption("A dead unit outputs 0 for every training digit: a ReLU unit whose weighted sum is "
+               "negative for all of them. Its slope is 0 there, so backprop cannot bring it back.",
+               help=explain("tanh", "ReLU", "dead unit"))
+
+
+def _show_depth(o):
+    charts.show(st, fx.depth_chart(o.result), key="exp_depth_chart")
+    st.dataframe(fx.depth_rows(o.result), hide_index=True, key="exp_depth_table")
+    st.caption("Weights are counted with the biases: (inputs + 1) × outputs for each layer, added up.",
+               help=explain("hidden layer", "bias"))
+
+
+def _show_output(o):
+    charts.show(st, fx.output_chart(o.result), key="exp_output_chart")
+    st.caption("Left: how the ten outputs add up on each validation digit. Right: the largest output "
+               "(the answer's confidence) on the digits read right and on those read wrong.",
+               help=explain("softmax", "sigmoid"))
+
+
+def _show_scale(o):
+    charts.show(st, fx.scale_chart(o.result), key="exp_scale_chart")
+    st.caption(f"A unit is saturated on a digit when its slope g'(z2) is below {100 * ex.FLAT:g} % of "
+               "its steepest (a sigmoid below 0.01 or above 0.99): backprop passes almost nothing "
+               "through it.", help=explain("saturated", "delta2"))
+
+
 # --- the table ----------------------------------------------------------------------------------
 
 EXPERIMENTS = (
@@ -159,4 +189,37 @@ EXPERIMENTS = (
                   "same seed.",
         lambda split, base, p: ex.hidden_units(split, base, progress=p),
         _show_hidden, lambda o: lessons.hidden_units(o.result, o.image_shape)),
+    Experiment(
+        "activation", "7 · Activation race", "Run the activation race",
+        lambda s: f"The same network ({s.hidden_size} hidden units, λ = {s.lambd:g}) trained with "
+                  f"each hidden activation, sigmoid, tanh and ReLU, for the same {s.maxiter} "
+                  f"iterations on at most {ex.STUDY_DIGITS:,} of the training digits (each digit in "
+                  "its share: fewer digits keep three trainings on two cores within about 10 s), each "
+                  "from its own seeded start. Which reads new digits best, and how many ReLU units "
+                  "die?",
+        lambda split, base, p: ex.activation_race(split, base, progress=p),
+        _show_activation, lambda o: lessons.activation_race(o.result)),
+    Experiment(
+        "depth", "8 · Depth", "Run the three depths",
+        lambda s: "One, two and three hidden layers of equal width, each width chosen so that the "
+                  f"network has about as many weights as {s.hidden_size} hidden units in one layer; "
+                  f"all trained for {s.maxiter} iterations on the same training digits (at most "
+                  f"{ex.STUDY_DIGITS:,}, each digit in its share, to keep the three within about "
+                  "10 s). Is deeper better at the same size?",
+        lambda split, base, p: ex.depth(split, base, progress=p),
+        _show_depth, lambda o: lessons.depth(o.result)),
+    Experiment(
+        "output", "9 · Output layer", "Run both output layers",
+        lambda s: "The same network with the tutorial's ten sigmoid outputs, then with a softmax "
+                  "output layer. Do the ten outputs sum to 1, and how confident are the wrong "
+                  "answers?",
+        lambda split, base, p: ex.output_layer(split, base, progress=p),
+        _show_output, lambda o: lessons.output_layer(o.result)),
+    Experiment(
+        "scale", "10 · Input scale", "Run both scales",
+        lambda s: f"The same start weights trained for {s.maxiter} iterations on the pixels from 0 "
+                  f"to 1, then on the raw pixels from 0 to {ex.RAW_SCALE:g} (an image file's), "
+                  "everything else the same. What happens to training?",
+        lambda split, base, p: ex.input_scale(split, base, progress=p),
+        _show_scale, lambda o: lessons.input_scale(o.result)),
 )

@@ -1,8 +1,9 @@
 """The Experiments page's figures: one plotly figure (or table) per experiment's result.
 
 lambda_chart (λ sweep), learning_chart (learning curve), seed_chart (seed spread),
-race_chart and race_rows (optimizer race), symmetry_cost_chart (symmetry breaking), and
-weights_figure (hidden units' W1 rows as images, for symmetry breaking and hidden units).
+race_chart and race_rows (optimizer race), symmetry_cost_chart (symmetry breaking),
+weights_figure (hidden units' W1 rows as images, for symmetry breaking and hidden units),
+activation_chart, depth_chart and depth_rows, output_chart, scale_chart (experiments 7-10).
 Train in light blue, validation in dark blue; every point carries its numbers in its hover.
 """
 
@@ -13,7 +14,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from . import charts
-from .experiment_lessons import pct
+from .experiment_lessons import pct, shown
 
 TRAIN, VALID = "#9ecae1", "#1f77b4"
 LANE_COLOURS = ("#d62728", "#2ca02c", "#9467bd", "#8c564b", "#ff7f0e")
@@ -181,4 +182,116 @@ def symmetry_cost_chart(sym):
     fig.update_layout(title="Cost J while training", height=300, xaxis_title="iteration",
                       yaxis_title="cost J", margin=dict(l=50, r=10, t=40, b=40),
                       legend=dict(orientation="h", y=-0.25))
+    return fig
+
+
+# --- 7-10: trainings that differ in one thing ---------------------------------------------------
+
+def _cost_panel(fig, result, labels, col=1):
+    """J after each iteration, one line per training, into panel col of fig."""
+    for label, cost, colour in zip(labels, result.cost, LANE_COLOURS):
+        fig.add_trace(go.Scatter(x=np.arange(1, len(cost) + 1), y=cost, name=label, mode="lines",
+                                 line=dict(color=colour), legendgroup=label,
+                                 hovertemplate="iteration %{x}: J = %{y:.4f}<extra>" + label + "</extra>"),
+                      row=1, col=col)
+    fig.update_xaxes(title_text="iteration", row=1, col=col)
+    fig.update_yaxes(title_text="cost J (no unit, log scale)", type="log", row=1, col=col)
+
+
+def _bars(fig, labels, values, col, fmt, what, hover=None):
+    fig.add_trace(go.Bar(x=labels, y=values, marker_color=list(LANE_COLOURS[:len(labels)]),
+                         text=[fmt.format(v) for v in values], textposition="outside",
+                         showlegend=False, customdata=hover,
+                         hovertemplate="%{x}: " + what + " %{text}"
+                                       + ("<br>%{customdata}" if hover is not None else "")
+                                       + "<extra></extra>"), row=1, col=col)
+
+
+def activation_chart(race):
+    """J while training, validation accuracy and dead units, one colour per activation."""
+    labels = [shown(n) for n in race.names]
+    fig = make_subplots(rows=1, cols=3, column_widths=[0.5, 0.25, 0.25], horizontal_spacing=0.09,
+                        subplot_titles=("cost J while training", "validation accuracy",
+                                        f"dead units (of {race.hidden_units})"))
+    _cost_panel(fig, race, labels)
+    _bars(fig, labels, pct(race.validation_accuracy), 2, "{:.1f} %", "validation accuracy")
+    _bars(fig, labels, race.dead, 3, "{:d}", "dead units")
+    fig.update_xaxes(title_text="hidden activation", row=1, col=2)
+    fig.update_xaxes(title_text="hidden activation", row=1, col=3)
+    fig.update_yaxes(title_text="validation accuracy (%)", row=1, col=2)
+    fig.update_yaxes(title_text="dead units (count)", rangemode="tozero", row=1, col=3)
+    fig.update_layout(height=420, margin=dict(l=50, r=10, t=40, b=40), legend=dict(orientation="h", y=-0.2))
+    return fig
+
+
+def depth_label(shape):
+    return "-".join(str(k) for k in shape)
+
+
+def depth_chart(d):
+    """J while training and validation accuracy, one colour per depth."""
+    labels = [f"{n}: {depth_label(s)}" for n, s in zip(d.names, d.shapes)]
+    fig = make_subplots(rows=1, cols=2, column_widths=[0.6, 0.4], horizontal_spacing=0.1,
+                        subplot_titles=("cost J while training", "validation accuracy"))
+    _cost_panel(fig, d, labels)
+    _bars(fig, labels, pct(d.validation_accuracy), 2, "{:.1f} %", "validation accuracy",
+          hover=[f"{w:,} weights" for w in d.weights])
+    fig.update_xaxes(title_text="network (layer sizes: pixels, hidden..., outputs)", row=1, col=2)
+    fig.update_yaxes(title_text="validation accuracy (%)", row=1, col=2)
+    fig.update_layout(height=420, margin=dict(l=50, r=10, t=40, b=40), legend=dict(orientation="h", y=-0.25))
+    return fig
+
+
+def depth_rows(d):
+    """One row per network for st.dataframe: its layers and weights, and what it reached."""
+    return [{"network": n, "layer sizes": depth_label(s), "weights (biases included)": int(w),
+             "vs the base network": f"{100 * (w / d.reference - 1):+.1f} %",
+             "final J": round(float(c[-1]), 4) if len(c) else None,
+             "validation %": round(100 * float(a), 1)}
+            for n, s, w, c, a in zip(d.names, d.shapes, d.weights, d.cost, d.validation_accuracy)]
+
+
+def output_chart(o):
+    """The ten outputs' sum on each validation digit, and the confidence on right and wrong answers."""
+    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.12,
+                        subplot_titles=("sum of the ten outputs, one count per validation digit",
+                                        "confidence: the largest output"))
+    for name, sums, right, wrong, colour in zip(o.names, o.output_sum, o.right_confidence,
+                                                o.wrong_confidence, LANE_COLOURS):
+        fig.add_trace(go.Histogram(x=sums, name=f"{name} outputs", marker_color=colour, opacity=0.7,
+                                   xbins=dict(size=0.02), legendgroup=name,
+                                   hovertemplate="sum %{x}: %{y} digits<extra>" + name + "</extra>"),
+                      row=1, col=1)
+        for part, values in (("right", right), ("wrong", wrong)):
+            fig.add_trace(go.Box(y=values, x=[f"{part}, {name}"] * len(values), name=f"{name} outputs",
+                                 marker_color=colour, boxpoints=False, showlegend=False, legendgroup=name,
+                                 hovertemplate="%{y:.3f}<extra>" + f"{len(values)} read {part}"
+                                               "</extra>"), row=1, col=2)
+    fig.update_xaxes(title_text="sum of the ten outputs (softmax: 1 by design)", row=1, col=1)
+    fig.update_yaxes(title_text="validation digits (count)", row=1, col=1)
+    fig.update_xaxes(title_text="digits read right or wrong, by output layer", row=1, col=2)
+    fig.update_yaxes(title_text="largest output (0 to 1)", range=[0, 1.02], row=1, col=2)
+    fig.update_layout(height=420, barmode="overlay", margin=dict(l=50, r=10, t=40, b=40),
+                      legend=dict(orientation="h", y=-0.25))
+    return fig
+
+
+def scale_chart(s):
+    """J while training, validation accuracy, and the share of hidden activations on a flat end."""
+    fig = make_subplots(rows=1, cols=3, column_widths=[0.45, 0.2, 0.35], horizontal_spacing=0.09,
+                        subplot_titles=("cost J while training", "validation accuracy",
+                                        "first hidden layer saturated"))
+    _cost_panel(fig, s, s.names)
+    _bars(fig, list(s.names), pct(s.validation_accuracy), 2, "{:.1f} %", "validation accuracy")
+    for when, values, colour in (("at the start", s.flat_start, "#bdbdbd"),
+                                 ("after training", s.flat_end, "#636363")):
+        fig.add_trace(go.Bar(x=list(s.names), y=pct(values), name=when, marker_color=colour,
+                             text=[f"{v:.1f} %" for v in pct(values)], textposition="outside",
+                             hovertemplate="%{x}, " + when + ": %{y:.1f} % flat<extra></extra>"),
+                      row=1, col=3)
+    fig.update_xaxes(title_text="inputs", row=1, col=2)
+    fig.update_xaxes(title_text="inputs", row=1, col=3)
+    fig.update_yaxes(title_text="validation accuracy (%)", row=1, col=2)
+    fig.update_yaxes(title_text="saturated a2 (% of units × digits)", range=[0, 110], row=1, col=3)
+    fig.update_layout(height=420, margin=dict(l=50, r=10, t=40, b=40), legend=dict(orientation="h", y=-0.25))
     return fig

@@ -32,6 +32,18 @@ GLOSSARY = {
                    "looks at all the pixels through its row of W1 and passes one number on.",
     "sigmoid": "The squashing function 1 / (1 + e^−z): any number in, a number between 0 and 1 "
                "out. Its slope is a(1 − a), largest at a = 0.5 and almost 0 when a is near 0 or 1.",
+    "tanh": "A hidden activation shaped like the sigmoid but from −1 to 1, centred on 0: "
+            "tanh(z). Its slope is 1 − a², largest (1) at a = 0.",
+    "ReLU": "The rectified linear unit, a hidden activation: max(z, 0). Zero for negative sums, "
+            "the sum itself otherwise; its slope is 1 when the unit is on and 0 when it is off.",
+    "softmax": "An output layer whose ten outputs are e^z3 of each digit divided by their sum: "
+               "each between 0 and 1, and together they always add up to 1, like probabilities.",
+    "dead unit": "A ReLU hidden unit that outputs 0 on every training digit: its slope is 0 "
+                 "there, so backprop never changes its weights and it stays off for good.",
+    "saturated": "A sigmoid or tanh unit pushed onto one of its flat ends (a sigmoid near 0 or "
+                 "1) by a large weighted sum: its slope is almost 0, so it barely learns.",
+    "hidden layer": "A row of hidden units between the pixels and the outputs. The tutorial's "
+                    "network has one; each further layer works on the one before's features.",
     "one-hot": "A label written as 10 numbers with a single 1: the digit 3 is "
                "0 0 0 1 0 0 0 0 0 0. It is what the 10 outputs a3 are compared with.",
     # --- learning ---

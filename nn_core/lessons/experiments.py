@@ -9,7 +9,9 @@ How it works
    had finished (complete=False).
 3. Experiments 1-3 (lambda sweep, learning curve, seed spread) each change one setting and
    return a Sweep of scores: they are in sweeps.py and importable from here. Experiments 4-6
-   (optimizer race, symmetry breaking, hidden units) are below.
+   (optimizer race, symmetry breaking, hidden units) are below. Experiments 7-8 (activation
+   race, depth) are in architecture.py, 9-10 (output layer, input scale) in ends.py, and
+   importable from here too.
 4. The results are dataclasses of numpy arrays and floats (plus trained networks where a
    page shows or reuses them).
 
@@ -21,6 +23,29 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from ..network.network import Network
+from .architecture import (  # noqa: F401  (experiments 7-8)
+    RACE_ACTIVATIONS,
+    STUDY_DIGITS,
+    ActivationRace,
+    Depth,
+    Trainings,
+    activation_race,
+    dead_units,
+    depth,
+    depth_shapes,
+    study_rows,
+    weight_count,
+)
+from .ends import (  # noqa: F401  (experiments 9-10)
+    FLAT,
+    OUTPUT_LAYERS,
+    RAW_SCALE,
+    InputScale,
+    OutputLayer,
+    flat_fraction,
+    input_scale,
+    output_layer,
+)
 from .parallel import WORKERS, Job, Trained, column, finished, run_on, run_trainings  # noqa: F401
 from .sweeps import (  # noqa: F401  (experiments 1-3, importable from here as before)
     Sweep,

@@ -34,12 +34,14 @@ WORKERS = 2
 
 @dataclass(frozen=True)
 class Job:
-    """One planned training: train's arguments, which training rows (None = all), and an
-    optional budget of cost-and-gradient evaluations (the optimizer race)."""
+    """One planned training: train's arguments, which training rows (None = all), an optional
+    budget of cost-and-gradient evaluations (the optimizer race), and a factor every pixel is
+    multiplied by, in training and in measuring (the input-scale experiment)."""
 
     kwargs: dict
     rows: np.ndarray = None
     max_evals: int = None
+    scale: float = 1.0
 
     @property
     def units(self):  # how much progress this job reports when done
@@ -48,7 +50,7 @@ class Job:
     @property
     def weight(self):  # rough cost, to start the longest trainings first
         m = 1 if self.rows is None else len(self.rows)
-        return self.units * self.kwargs["hidden_size"] * m
+        return self.units * int(np.sum(self.kwargs["hidden_size"])) * m
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,8 @@ def run_trainings(X, y, validation, jobs, progress=None, workers=WORKERS):
 def _run_job(X, y, validation, job, stop, done, i):
     if job.rows is not None:
         X, y = X[job.rows], y[job.rows]
+    if job.scale != 1.0:  # a scaled copy for this training only; the caller's X is shared
+        X, validation = X * job.scale, _Scaled(validation.X * job.scale, validation.y)
     interrupted = []
 
     def callback(step, _network):
@@ -125,6 +129,12 @@ def _run_job(X, y, validation, job, stop, done, i):
     net = result.network
     return Trained(result, net.accuracy(X, y), net.accuracy(validation.X, validation.y),
                    _data_cost(net, X, y), _data_cost(net, validation.X, validation.y))
+
+
+@dataclass(frozen=True)
+class _Scaled:
+    X: np.ndarray
+    y: np.ndarray
 
 
 def _data_cost(net, X, y):

@@ -3,10 +3,23 @@
 The toolbar (zoom, pan, download) appears at a chart's top right under the pointer. On a digit
 image or a small chart it would paint a band across the picture, so there is none; on the other
 charts it must stay clear of the chart's title. Every visible chart of each page is hovered.
+
+One tab visits the pages in turn from the sidebar, as a visitor does: a new tab per page would
+load the app's JavaScript and plotly again each time, which was most of this file's run time.
 """
 
 import pytest
-from browser_driver import PLOTLY, check_clean, draw, goto, runs, wait_idle, wait_rerun
+from browser_driver import (
+    PLOTLY,
+    check_clean,
+    click_nav,
+    draw,
+    goto,
+    open_page,
+    runs,
+    wait_idle,
+    wait_rerun,
+)
 
 SMALL_PX = 300  # charts this tall or shorter count as small
 FOUR = [[(100, 60), (80, 160), (200, 160)], [(170, 80), (170, 250)]]
@@ -49,10 +62,27 @@ def hovered_charts(page):
     return seen
 
 
-@pytest.mark.parametrize("path", ["/Data_explorer", "/Train", "/Hidden_units", "/Draw_and_predict",
-                                  "/Inside_the_network", "/Grade_weights"])
-def test_no_toolbar_over_images_or_titles(page, server, path):
-    goto(page, server, path)
+@pytest.fixture(scope="module")
+def visitor(context, server):
+    """One visitor's tab for the whole module, opened on the home page."""
+    pg = open_page(context)
+    goto(pg, server, "/")
+    yield pg
+    pg.close()
+
+
+# (URL path, its sidebar link)
+PAGES = [("/Data_explorer", "Data explorer"), ("/Train", "Train"), ("/Hidden_units", "Hidden units"),
+         ("/Draw_and_predict", "Draw and predict"), ("/Inside_the_network", "Inside the network"),
+         ("/Grade_weights", "Grade weights")]
+
+
+@pytest.mark.parametrize("path, link", PAGES, ids=[p for p, _ in PAGES])
+def test_no_toolbar_over_images_or_titles(visitor, path, link):
+    page = visitor
+    page.problems.clear()
+    click_nav(page, link)
+    assert page.url.split("?")[0].endswith(path)
     if path == "/Draw_and_predict":  # its charts appear once something is drawn
         before = runs(page)
         draw(page, FOUR)

@@ -178,10 +178,13 @@ def test_closing_the_tab_mid_run_stops_the_training(browser, server):
     tab.wait_for_function(f"() => ({LIVE_POINTS}) >= 3")
     busy = cpu_use(server.pid, 1.0)
     context.close()  # the learner closes the tab while the wizard studies
-    time.sleep(3)
+    closed = time.perf_counter()
+    # Idle over 2 s within 5 s of closing (measured from the start, not after a fixed 3 s wait).
     idle = cpu_use(server.pid)
+    while idle >= 0.25 and time.perf_counter() - closed < 3:
+        idle = cpu_use(server.pid)
     assert busy > 0.5, f"the server was not training ({busy:.2f} cores)"
-    assert idle < 0.25, f"the server still uses {idle:.2f} cores 3 s after the tab was closed"
+    assert idle < 0.25, f"the server still uses {idle:.2f} cores 5 s after the tab was closed"
 
 
 def test_a_stopped_run_is_labelled_with_the_iterations_it_ran(page, server):
