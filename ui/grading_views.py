@@ -10,7 +10,7 @@ import nn_core
 from nn_core import DATASET_INFO, layout, layout_mistakes
 
 from . import charts, state
-from .glossary import explain
+from .glossary import GLOSSARY, explain
 from .settings import Settings
 
 SHOW_STATUS = {"as expected": st.success, "mistake": st.warning, "unclear": st.info}
@@ -57,6 +57,14 @@ def _metrics(grade, suffix=""):
         col.metric(f"{part} accuracy{suffix}", state.percent(accuracy), help=explain(*PARTS[part]))
 
 
+def _network_terms(net):
+    """The glossary's words for a network other than the tutorial's: its layers and functions."""
+    if net.is_tutorial_shape:
+        return []
+    words = ("hidden layer", {"relu": "ReLU"}.get(net.activation, net.activation), net.output)
+    return [w for w in dict.fromkeys(words) if w in GLOSSARY]
+
+
 def show_grade(grade, name, shape):
     """The headline: cost and accuracies of the weights as uploaded, the test confusion matrix
     and the first hidden layer's units as images."""
@@ -69,7 +77,7 @@ def show_grade(grade, name, shape):
     else:
         how = "in the best-fitting reading"
     st.subheader(f"The grade, {how}: {sizes} on {name}",
-                 help=explain("hidden unit", "W1", "W2", "accuracy"))
+                 help=explain("hidden unit", "W1", "W2", "accuracy", *_network_terms(net)))
     if report is not None and report.expected is None:
         st.caption("The format's own layout does not fit these shapes, so the reading that fits "
                    "the digits best is graded.")
