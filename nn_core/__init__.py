@@ -42,7 +42,7 @@ from .lessons.analysis import (
     sample_indices,
     top_activating,
 )
-from .lessons.grading import Grade, fitting_datasets, grade_weights
+from .lessons.grading import Grade, fitting_datasets, grade_weights, layout_mistakes
 from .lessons.saliency import contrast, contributions, saliency
 from .lessons.teaching import BUG_EXPLANATIONS, BUGS, backprop_one
 from .network.activations import ACTIVATIONS, OUTPUTS, sigmoid
@@ -105,6 +105,7 @@ __all__ = [
     "GradientCheck",
     "HIDDEN_RANGE",
     "layout",
+    "layout_mistakes",
     "load_dataset",
     "MAX_DIGITS",
     "MAX_HIDDEN_LAYERS",

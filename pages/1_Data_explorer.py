@@ -6,6 +6,7 @@ from nn_core import class_counts, pixel_histogram
 from ui import charts, data_upload, nav
 from ui import explorer_views as views
 from ui import figs_explorer as fx
+from ui.glossary import explain
 
 st.set_page_config(page_title="Data explorer", page_icon="🔍", layout="wide")
 nav.sidebar()
@@ -27,7 +28,8 @@ n = left.slider("N × N digits", 2, 10, 5, key="explorer_grid_n")
 if left.button("Reshuffle", key="explorer_reshuffle"):
     st.session_state["explorer_grid_seed"] = st.session_state.get("explorer_grid_seed", 0) + 1
 seed = st.session_state.get("explorer_grid_seed", 0)
-left.caption(f"Random draw number {seed} (seeded: the same draw number shows the same digits).")
+left.caption(f"Random draw number {seed} (seeded: the same draw number shows the same digits). "
+             "Each square is one pixel: black 0 (no ink) to white 1 (ink).", help=explain("seed"))
 charts.show(right, fx.random_grid(ds, n, seed), width="stretch", key="explorer_grid")
 
 # --- one example, as in the tutorial's predict.py (testNo) --------------------------------
@@ -40,7 +42,8 @@ charts.show(g1, fx.count_bars(class_counts(ds.y)), width="stretch", key="explore
 charts.show(g2, fx.pixel_hist(*pixel_histogram(ds.X, bins=20)), width="stretch",
             key="explorer_pixels")
 charts.show(st, fx.mean_digits(ds), width="stretch", key="explorer_means")
-st.caption("The mean digit of each class: every example of that digit averaged pixel by pixel. "
+st.caption("The mean digit of each class: every example of that digit averaged pixel by pixel "
+           "(0 = black, no ink, to 1 = white ink). "
            "Bright where most writers put ink, grey where they disagree.")
 
 st.subheader("A map of the digits (PCA)")
@@ -58,7 +61,8 @@ with st.expander("The maths"):
     st.write("The mean digit of class d, and the PCA map (centre X, then its SVD):")
     st.latex(r"\bar{x}_d = \frac{1}{m_d}\sum_{i:\,y_i=d} X_i,\qquad "
              r"X - \bar{x} = U S V^T,\qquad \text{map}_i = (X_i - \bar{x})\,[v_1\ v_2]")
-    st.write("The wizard's guess is the output unit with the largest activation:")
+    st.markdown("The wizard's guess is the output unit with the largest activation:",
+                help=explain("a1", "a3", "W1", "W2", "sigmoid"))
     st.latex(r"a_3 = \mathrm{sigmoid}\big(W_2\,[1;\ \mathrm{sigmoid}(W_1 [1; a_1])]\big),"
              r"\qquad \hat{y} = \arg\max_k a_{3,k}")
 

@@ -19,3 +19,21 @@ def array(value):
         a = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
         return a.reshape([int(s) for s in str(value.get("shape", a.size)).split(",")])
     return np.asarray(value)
+
+
+def axis_titles(at):
+    """{chart key: {axis name: its title}} of every chart AppTest saw, for the axes that show
+    their ticks (an image's hidden axes have nothing to label); colour bars count as axes."""
+    out = {}
+    for chart in at.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        titles = {}
+        for name, axis in spec["layout"].items():
+            if name[:5] in ("xaxis", "yaxis") and axis.get("visible", True) \
+                    and axis.get("showticklabels", True):
+                titles[name] = (axis.get("title") or {}).get("text")
+        for trace in spec["data"]:
+            if trace.get("type") == "heatmap" and trace.get("showscale", True):
+                titles["colorbar"] = ((trace.get("colorbar") or {}).get("title") or {}).get("text")
+        out[chart.proto.id.split("-", 2)[-1]] = titles  # "$$ID-<hash>-<key>"
+    return out

@@ -83,7 +83,7 @@ def test_the_glossary_page_is_in_the_sidebar_and_finds_words():
 
 
 # Pages whose every glossary word has its definition in a tooltip on the page itself.
-EXPLAINED_PAGES = ["app.py", "pages/2_Train.py"]
+EXPLAINED_PAGES = ["app.py", "pages/2_Train.py", "pages/1_Data_explorer.py", "pages/7_Grade_weights.py"]
 
 
 @pytest.mark.parametrize("page", EXPLAINED_PAGES)

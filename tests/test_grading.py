@@ -14,6 +14,7 @@ from nn_core import (
     fitting_datasets,
     grade_weights,
     layout,
+    layout_mistakes,
     load_dataset,
     network_npz_bytes,
     seed_weights_bytes,
@@ -70,7 +71,7 @@ def test_a_transposed_w1_is_found_and_its_fixed_reading_graded(trained):
     net, ds, split = trained
     _, w2 = seed_weights_bytes(net)
     raw = layout.raw_seed_weights(txt(net.W1), w2)  # W1.in saved row by row: images transposed
-    grade = grade_weights(raw, ds, split)
+    grade = grade_weights(raw, ds, split, best=True)
     assert grade.layout.status == "mistake" and grade.layout.offers_choice
     assert grade.graded.reading.pixels == "row-major"  # the fixed reading, named
     assert any("transposed" in fix and "to_column_major" in fix for fix in grade.layout.fixes)
@@ -78,11 +79,11 @@ def test_a_transposed_w1_is_found_and_its_fixed_reading_graded(trained):
     assert grade.accuracy == pytest.approx(own_accuracies(net, split))
 
 
-def test_the_promised_reading_of_a_mistake_shows_what_it_costs(trained):
+def test_files_are_graded_as_uploaded_and_the_fix_shows_what_the_mistake_costs(trained):
     net, ds, split = trained
     raw = layout.raw_seed_weights(txt(net.W1), seed_weights_bytes(net)[1])
-    fixed = grade_weights(raw, ds, split)
-    promised = grade_weights(raw, ds, split, promised=True, report=fixed.layout)
+    promised = grade_weights(raw, ds, split)  # the files as uploaded: the truth first
+    fixed = grade_weights(raw, ds, split, best=True, report=promised.layout)
     assert promised.graded.reading == layout.TUTORIAL
     assert promised.accuracy["test"] < fixed.accuracy["test"] - 0.3
     assert promised.cost > fixed.cost
@@ -140,3 +141,55 @@ def test_a_split_of_another_data_set_is_refused(trained):
     other = split_dataset(load_dataset("mnist-20x20"), seed=0)
     with pytest.raises(DataFormatError, match="expected 64 inputs .*found 400"):
         grade_weights(layout.raw_seed_weights(*seed_weights_bytes(net)), ds, other)
+
+
+def test_each_layout_mistake_is_said_in_plain_words():
+    said = layout_mistakes(layout.Reading("row-major", "class order, converted twice",
+                                          "bias missing", "extra last column"), layout.TUTORIAL)
+    assert len(said) == 4
+    assert "transposed" in said[0] and "column by column" in said[0]
+    assert "off by one digit" in said[1] and "applied twice" in said[1]
+    assert "no bias column" in said[2] and "one column too many" in said[3]
+    wrong_way = layout_mistakes(layout.DIGIT_ORDER, layout.TUTORIAL)
+    assert "off by one digit" in wrong_way[1]
+    assert layout_mistakes(layout.TUTORIAL, layout.TUTORIAL) == []
+
+
+@pytest.fixture(scope="module")
+def deeper(trained):
+    _, ds, split = trained
+    net = train(split.train.X, split.train.y, hidden_size=(12, 8), maxiter=60, seed=0,
+                activation="tanh", output="softmax").network
+    return net, ds, split
+
+
+def test_a_deeper_network_is_read_whole_and_graded_without_guessing_a_layout(deeper):
+    net, ds, split = deeper
+    raw = layout.raw_npz_weights(network_npz_bytes(net))
+    assert raw.network == net
+    grade = grade_weights(raw, ds, split)
+    assert grade.layout is None and grade.network == net
+    assert grade.accuracy == pytest.approx(own_accuracies(net, split))
+    J1, _ = cost_and_gradient(net, split.train.X, split.train.y, 1.0)
+    assert grade.cost + grade.penalty == pytest.approx(J1)
+    assert grade.refusal is None
+    assert fitting_datasets(net.W1.shape[1], SHAPES, exact=True) == ["sklearn-8x8"]
+    with pytest.raises(DataFormatError, match="W1 must have 401 columns"):
+        grade_weights(raw, load_dataset("mnist-20x20"), split_dataset(load_dataset("mnist-20x20")))
+
+
+def npz(**arrays):
+    buf = io.BytesIO()
+    np.savez(buf, **arrays)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("arrays, says", [
+    (dict(W1=np.zeros((4, 65)), W2=np.zeros((3, 5)), W3=np.zeros((10, 7))), "W3 must have 4 columns"),
+    (dict(W1=np.zeros((4, 65)), W2=np.zeros((10, 5)), activation=np.array("swish")), "swish"),
+    (dict(W1=np.zeros((4, 65)), W2=np.zeros((3, 5)), W4=np.zeros((10, 4))), "W1 to W4 at most, in"),
+    (dict(A1=np.zeros((4, 65)), A2=np.zeros((10, 5)), activation=np.array("relu")), "A1, A2"),
+])
+def test_a_deeper_npz_that_does_not_chain_or_names_unknown_things_is_refused(arrays, says):
+    with pytest.raises(DataFormatError, match=says):
+        layout.raw_npz_weights(npz(**arrays))

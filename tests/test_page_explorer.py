@@ -238,3 +238,14 @@ def test_the_pca_map_says_what_to_see_in_it_and_names_its_axes():
     layout = figure(at, "explorer_pca_mnist-20x20")["layout"]
     assert layout["xaxis"]["title"]["text"].startswith("principal component 1 (")
     assert layout["yaxis"]["title"]["text"].startswith("principal component 2 (")
+
+
+def test_every_chart_names_what_its_axes_show_and_in_what_unit():
+    from plotly_spec import axis_titles
+
+    at = AppTest.from_file(str(ROOT / "pages/1_Data_explorer.py"), default_timeout=120).run()
+    titles = axis_titles(at)
+    assert all(all(titles[key].values()) for key in titles), titles
+    assert "0 to 1" in titles["explorer_pixels"]["xaxis"]
+    assert titles["explorer_proba"]["yaxis"] == "activation a3 (0 to 1)"
+    assert "pixel-value units" in titles["explorer_pca_mnist-20x20"]["xaxis"]

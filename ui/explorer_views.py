@@ -43,6 +43,8 @@ def one_example(ds, name):
     img_col, info_col = st.columns([1, 2])
     charts.show(img_col, charts.digit_image(ds.X[idx], shape, title=f"example #{idx}", height=320),
                 width="stretch", key="explorer_one")
+    img_col.caption(f"{shape[0]} × {shape[1]} pixels, one square each: black 0 (no ink) to white 1 "
+                    "(ink).", help=explain("a1"))
     run = state.active_run()
     net = run.network
     with info_col:
@@ -59,8 +61,11 @@ def one_example(ds, name):
         p = net.predict_proba(ds.X[idx])[0]
         b.metric("the wizard says", int(p.argmax()), f"{p.max():.0%} sure", delta_color="off",
                  delta_arrow="off")
-        charts.show(st, charts.probability_bars(p, title=f"Output a3 of {run.label}"),
-                    width="stretch", key="explorer_proba")
+        bars = charts.probability_bars(p, title=f"Output a3 of {run.label}")
+        bars.update_yaxes(title="activation a3 (0 to 1)")
+        charts.show(st, bars, width="stretch", key="explorer_proba")
+        st.caption("Each bar is one output unit's activation a3, from 0 (no) to 1 (sure): the "
+                   "answer is the tallest.", help=explain("a3", "sigmoid", "L-BFGS-B", "seed"))
 
 
 def pca_map(ds, name):

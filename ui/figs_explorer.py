@@ -50,7 +50,8 @@ def pixel_hist(counts, edges):
                                          "%{y} pixels<extra></extra>"))
     fig.update_yaxes(type="log", dtick=1, title="number of pixels (log scale)")
     fig.update_layout(title="Pixel values (0 = black background, 1 = white ink)", height=300,
-                      xaxis_title="pixel value", margin=dict(l=50, r=10, t=40, b=40), bargap=0.05)
+                      xaxis_title="pixel value (brightness, 0 to 1)",
+                      margin=dict(l=50, r=10, t=40, b=40), bargap=0.05)
     return fig
 
 
@@ -85,8 +86,10 @@ def pca_scatter(idx, Z, y, ratio, picked=None):
     share = ratio.sum() if len(ratio) else 0.0
     fig.update_layout(
         title=f"{len(idx)} digits on their two main directions ({share:.0%} of the variance)",
-        xaxis_title=f"principal component 1 ({ratio[0]:.0%})" if len(ratio) > 0 else "PC 1",
-        yaxis_title=f"principal component 2 ({ratio[1]:.0%})" if len(ratio) > 1 else "PC 2",
+        xaxis_title=(f"principal component 1 ({ratio[0]:.0%} of the variance; pixel-value units)"
+                     if len(ratio) > 0 else "principal component 1"),
+        yaxis_title=(f"principal component 2 ({ratio[1]:.0%} of the variance; pixel-value units)"
+                     if len(ratio) > 1 else "principal component 2"),
         height=480, margin=dict(l=50, r=10, t=40, b=40), legend_title="label",
     )
     return fig

@@ -132,6 +132,14 @@ GLOSSARY = {
     # --- files ---
     "column-major": "Pixels stored column by column (the tutorial's Octave/MATLAB order) instead "
                     "of row by row. Read in the wrong order, a digit comes out transposed.",
+    "row-major": "Pixels stored row by row, top row first (numpy's order, and this dashboard's). "
+                 "The tutorial's files store them column by column instead (column-major).",
+    "transposed": "Flipped over the diagonal from top left to bottom right: rows become columns. "
+                  "A digit read in the wrong pixel order comes out transposed, so a 7's top bar "
+                  "lands on its left edge.",
+    "class order": "The tutorial numbers its 10 classes 1 to 10, with the digit 0 as class 10: "
+                   "row 1 of its W2 is digit 1 and the last row is digit 0. This dashboard uses "
+                   "digit order, 0 to 9.",
     "converted twice": "The tutorial's labels go 1-10 with the digit 0 as 10. Converting 1-10 "
                        "to 0-9 twice shifts every digit by one more, so each output answers "
                        "for the wrong digit.",

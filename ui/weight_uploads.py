@@ -16,7 +16,7 @@ KINDS = {  # kind -> (label, uploader labels and types, reader)
     "in": ("W1.in + W2.in (the tutorial's files)", [("W1.in", None), ("W2.in", None)],
            layout.raw_seed_weights),
     "mat": ("a .mat file (Coursera's Theta1, Theta2)", [(".mat file", ["mat"])], layout.raw_mat_weights),
-    "npz": ("an .npz file (W1, W2, saved by this dashboard)", [(".npz file", ["npz"])],
+    "npz": ("an .npz file (W1, W2, … saved by this dashboard)", [(".npz file", ["npz"])],
             layout.raw_npz_weights),
 }
 PENDING, LOADED, ERROR = "grade_pending", "grade_loaded", "grade_error"
@@ -77,7 +77,9 @@ def raw_weights(source, run, label):
     """layout.RawWeights of one source; None for uploads not read yet. DataFormatError if the
     tutorial's files in data/ cannot be read."""
     if source == "active":
-        return layout.RawWeights(run.network.W1, run.network.W2, layout.DIGIT_ORDER, run.label)
+        net = run.network
+        deeper = None if net.is_tutorial_shape else net  # graded as it is: no layout to guess
+        return layout.RawWeights(net.W1, net.W2, layout.DIGIT_ORDER, run.label, network=deeper)
     if source == "upload":
         return st.session_state.get(LOADED)
     return layout.raw_seed_weights(state.DATA_DIR / source, state.DATA_DIR / source.replace("W1", "W2"),

@@ -20,7 +20,7 @@ from ..digits.datasets import stratified_subset
 from ..errors import DataFormatError, check_finite
 from ..network.cost import check_labels, cost_terms, one_hot
 from ..network.network import N_OUTPUTS, Network
-from .archives import load_mat, load_npz
+from .archives import load_mat, load_npz, read_npz
 
 # The fixes name layout.to_column_major / to_row_major: seed_files' own pixel-order conversions.
 from .seed_files import to_column_major, to_row_major  # noqa: F401
@@ -91,12 +91,15 @@ class LayoutReport:
 
 @dataclass(frozen=True)
 class RawWeights:
-    """W1 and W2 exactly as a file holds them, and the reading its format promises."""
+    """W1 and W2 exactly as a file holds them, and the reading its format promises. A deeper
+    network (or one with other activations) comes whole in `network`: its file says how to read
+    it, and no layout is guessed, since the readings tried here are those of the tutorial's files."""
 
     W1: np.ndarray
     W2: np.ndarray
     expected: Reading
     source: str
+    network: Network | None = None  # set when the file holds more than the tutorial's network
 
 
 def _raw(W1, W2, expected, source, names):
@@ -125,9 +128,25 @@ def raw_mat_weights(source_file, source="your .mat file"):
 
 
 def raw_npz_weights(source_file, source="your .npz file"):
-    """W1 / W2 of an .npz file as found (the dashboard's layout: row-major, digit order)."""
-    found = load_npz(read_bytes(source_file, "the .npz file"))  # shapes checked before unpacking
+    """W1 / W2 of an .npz file as found (the dashboard's layout: row-major, digit order); a deeper
+    network (W3, W4, or activation / output other than sigmoid) read whole by archives.read_npz,
+    which checks that its shapes chain and its names are known."""
+    data = read_bytes(source_file, "the .npz file")
+    found = load_npz(data)  # shapes checked before unpacking
+    if not _tutorial_npz(found):
+        net = read_npz(data)["network"]
+        if net is None:
+            _pick(found, ("W1", "W2"), ".npz")  # says what the file holds instead
+        return RawWeights(net.W1, net.W2, DIGIT_ORDER, source, network=net)
     return _raw(*_pick(found, ("W1", "W2"), ".npz"), DIGIT_ORDER, source, ("W1", "W2"))
+
+
+def _tutorial_npz(found):
+    """Whether an .npz's arrays can only be the tutorial's network: no W3 on, sigmoids only."""
+    if any(k[:1] == "W" and k[1:].isdigit() and int(k[1:]) >= 3 for k in found):
+        return False
+    names = [found.get(key, np.array("sigmoid")) for key in ("activation", "output")]
+    return all(a.dtype.kind == "U" and a.ndim == 0 and str(a) == "sigmoid" for a in names)
 
 
 def _pick(found, keys, kind):
