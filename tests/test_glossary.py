@@ -22,7 +22,8 @@ TECHNICAL_WORDS = [
     "regularization", "cost J", "iteration", "maxiter", "learning rate", "validation", "test",
     "overfitting", "bias", "high bias", "one-hot", "sigmoid", "seed", "symmetry", "backprop",
     "gradient checking", "learning curve", "confusion matrix", "hidden unit", "W1", "W2",
-    "hidden layer", "tanh", "ReLU", "softmax",
+    "hidden layer", "tanh", "ReLU", "softmax", "dead unit", "saturated", "row-major", "transposed",
+    "class order",
 ]
 
 SOURCES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "ui").glob("*.py")),
@@ -83,7 +84,8 @@ def test_the_glossary_page_is_in_the_sidebar_and_finds_words():
 
 
 # Pages whose every glossary word has its definition in a tooltip on the page itself.
-EXPLAINED_PAGES = ["app.py", "pages/2_Train.py", "pages/1_Data_explorer.py", "pages/7_Grade_weights.py"]
+# Every page but the glossary's own, whose text is the definitions.
+EXPLAINED_PAGES = [path for path, _ in PAGES if path != "pages/8_Glossary.py"]
 
 
 @pytest.mark.parametrize("page", EXPLAINED_PAGES)
@@ -95,3 +97,15 @@ def test_every_glossary_word_a_page_shows_is_explained_on_that_page(page):
     assert used  # the page does use some of the words
     unexplained = [t for t in used if glossary.GLOSSARY[t] not in helps]
     assert not unexplained, f"{page} shows these words with no tooltip that explains them: {unexplained}"
+
+
+def test_a_drawing_on_the_draw_page_is_explained_too():
+    """The Draw page says most once a digit is drawn (its layers, votes and saliency)."""
+    from canvas_values import CANVAS_KEY, mnist_canvas_value
+
+    at = AppTest.from_file(str(ROOT / "pages/4_Draw_and_predict.py"), default_timeout=120)
+    at.session_state[CANVAS_KEY] = mnist_canvas_value(7)
+    at.run()
+    shown, helps = shown_and_help(at)
+    unexplained = [t for t in glossary.GLOSSARY if uses(shown, t) and glossary.GLOSSARY[t] not in helps]
+    assert uses(shown, "saliency") and not unexplained, unexplained

@@ -95,7 +95,8 @@ def show_steps(net, steps, shape):
 
 def show_hidden(net, x, pred, shape):
     """One activation chart per hidden layer; the last coloured by each unit's vote for pred."""
-    st.subheader("Inside the network: which hidden units voted")
+    st.subheader("Inside the network: which hidden units voted",
+                 help=glossary.explain("hidden unit", "hidden layer", "a2", "W2"))
     act, L = net.forward(x), len(net.weights)
     for layer in range(1, L - 1):  # the earlier hidden layers of a deeper network
         charts.show(st, fd.layer_bars(act.a[layer][0], f"a{layer + 1}", net.activation),
