@@ -25,6 +25,8 @@ from browser_driver import (
 )
 from conftest import streamlit_server
 
+from ui import weight_uploads as uploads
+
 
 @pytest.fixture
 def beacon():
@@ -106,7 +108,7 @@ def test_file_names_in_grade_weights_errors_are_text(page, server, beacon):
     name = f"**bold** ![t]({url}/grade.png).npz"
     goto(page, server, "/Grade_weights")
     choose_radio(page, "grade_source", "my own files (upload)")
-    choose_radio(page, "grade_kind", "an .npz file (W1, W2, saved by this dashboard)")
+    choose_radio(page, "grade_kind", uploads.KINDS["npz"][0])
     # W1 with 11 columns fits no data set (401, 785 or 65): the page names the file in its error.
     weights = npz_bytes(W1=np.zeros((3, 11)), W2=np.zeros((10, 4)))
     set_file(page, "grade_file_npz_0", payload(name, weights))
