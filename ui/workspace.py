@@ -98,14 +98,19 @@ def _unplain(x):
     return float(x) if x in ("nan", "inf", "-inf") else x
 
 
-def save_run(run, keep):
+def _plain_run(run):
+    """A Run as storage.save_run takes it: JSON values and the network."""
     res = run.result
     result = dict(history=[[_plain(getattr(s, k)) for k in STEP] for s in res.history],
                   **{k: _plain(getattr(res, k)) for k in FLAGS})
     settings = {k: list(v) if isinstance(v, tuple) else v for k, v in vars(run.settings).items()}
-    plain = dict(id=run.id, created=run.created, note=run.note, settings=settings, result=result,
-                 accuracy={k: _plain(v) for k, v in run.accuracy.items()}, network=run.network)
-    _count_dropped(0, _write("save", storage.save_run, plain, keep))
+    return dict(id=run.id, created=run.created, note=run.note, settings=settings, result=result,
+                accuracy={k: _plain(v) for k, v in run.accuracy.items()}, network=run.network)
+
+
+def save_run(run, keep):
+    _count_dropped(0, _write("save", lambda engine, ws: storage.save_run(
+        engine, ws, _plain_run(run), keep)))
 
 
 STEP = ("iteration", "cost", "grad_norm", "n_evals", "seconds")
