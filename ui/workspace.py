@@ -38,11 +38,14 @@ def ensure():
     """The workspace of this session, in the URL and loaded (see the module docstring)."""
     wanted = st.query_params.get(PARAM)
     if not storage.valid_workspace_id(wanted):
-        wanted = workspace_id() or storage.new_workspace_id()
+        wanted = workspace_id()
+    if wanted is None:  # a new visitor: a new id has nothing stored yet, so nothing to read
+        wanted = st.session_state[LOADED] = storage.new_workspace_id()
     if st.query_params.get(PARAM) != wanted:
         st.query_params[PARAM] = wanted
+    st.session_state[KEY] = wanted
     if st.session_state.get(LOADED) != wanted:
-        st.session_state[KEY] = st.session_state[LOADED] = wanted
+        st.session_state[LOADED] = wanted
         _load(wanted)
     return wanted
 
