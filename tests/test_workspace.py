@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from canvas_values import CANVAS_KEY, mnist_canvas_value
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
+from test_any_active_model import active, load_own_data, npz, render_every_page, train_on_page
 
 import storage
 from storage import db
@@ -113,7 +114,8 @@ def test_the_oldest_runs_are_dropped_beyond_the_bound_and_the_sidebar_says_so(mo
     at.run()
     again = page(TRAIN)
     assert [r.id for r in again.session_state["runs"]] == [2]
-    assert any("the oldest were dropped: 1 runs, 0 digits" in c.value for c in again.caption)
+    assert any(c.value == "Your workspace keeps the newest 1 runs and 200 digits: the oldest were "
+               "dropped (1 run, 0 digits so far)." for c in again.caption)
 
 
 def test_a_failed_write_keeps_the_work_in_memory_and_says_so(monkeypatch, tmp_path):
@@ -132,3 +134,18 @@ def test_a_database_of_a_newer_app_is_refused_in_words_not_a_traceback(database)
     at = page(HOME)
     assert not at.exception
     assert any("written by a newer version of the app" in w.value for w in at.warning)
+
+
+def test_a_model_of_an_uploaded_data_set_comes_back_without_its_data_and_every_page_says_so():
+    """The data set itself is not stored (only digits the user adds are): after a reload its
+    model is still active, and every page copes with its digits being gone."""
+    rng = np.random.default_rng(1)
+    at = page(HOME)
+    ds = load_own_data(at, "tiny.npz", npz(X=rng.uniform(0, 1, (10, 20, 20)), y=np.arange(10)))
+    run_id = active(train_on_page(at, dataset=ds.name)).id
+    again = AppTest.from_file(HOME, default_timeout=180)
+    again.query_params["ws"] = WS
+    again.run()
+    assert "user_data" not in again.session_state
+    assert active(again).id == run_id and active(again).settings.dataset == ds.name
+    render_every_page(again)

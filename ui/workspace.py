@@ -162,6 +162,16 @@ def _delete():
     st.query_params[PARAM] = fresh
 
 
+def _count(n, word):
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def state_limits():
+    from .state import MAX_RUNS  # state imports this module
+
+    return f"{MAX_RUNS} runs and {nn_core.MAX_MY_DIGITS} digits"
+
+
 def sidebar_ui():
     """"Your workspace": its link, Delete (confirmed), and what the bounds dropped."""
     ws = workspace_id()
@@ -169,14 +179,14 @@ def sidebar_ui():
         st.warning(st.session_state[PROBLEM])
     if "ws_flash" in st.session_state:
         st.success(st.session_state.pop("ws_flash"))
+    runs, digits = st.session_state.get(DROPPED, (0, 0))
+    if runs or digits:  # outside the expander: a dropped run should not go unnoticed
+        st.caption(f"Your workspace keeps the newest {state_limits()}: the oldest were dropped "
+                   f"({_count(runs, 'run')}, {_count(digits, 'digit')} so far).")
     with st.expander("Your workspace"):
         st.caption("Your runs, your digits and the active model are kept under this link. Open it "
                    "to carry on here later or on another device; whoever has it can see them.")
         st.code(f"{(st.context.url or '').split('?')[0]}?{PARAM}={ws}", language=None)
-        runs, digits = st.session_state.get(DROPPED, (0, 0))
-        if runs or digits:
-            st.caption(f"To stay within the limits, the oldest were dropped: {runs} runs, "
-                       f"{digits} digits.")
         if st.checkbox("Delete my workspace…", key="ws_confirm"):
             st.button("Delete it for good", key="ws_delete", type="primary", on_click=_delete)
 
