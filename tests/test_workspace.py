@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 from canvas_values import CANVAS_KEY, mnist_canvas_value
 from conftest import ROOT
+from pg_server import postgres_url
 from streamlit.testing.v1 import AppTest
 from test_any_active_model import active, load_own_data, npz, render_every_page, train_on_page
 
@@ -149,3 +150,28 @@ def test_a_model_of_an_uploaded_data_set_comes_back_without_its_data_and_every_p
     assert "user_data" not in again.session_state
     assert active(again).id == run_id and active(again).settings.dataset == ds.name
     render_every_page(again)
+
+
+@pytest.fixture(scope="module")
+def pg_server():
+    with postgres_url() as url:
+        yield url
+
+
+def test_on_postgresql_a_run_and_my_digits_survive_a_server_restart(monkeypatch, pg_server):
+    """The same pages on a real PostgreSQL (tests/pg_server.py) through NN_DIGITS_DATABASE_URL."""
+    monkeypatch.setenv(db.ENV_URL, pg_server)
+    db.forget_engines()
+    ws = storage.new_workspace_id()
+    at = train_tiny(page(TRAIN, ws=ws))
+    (run,) = at.session_state["runs"]
+    draw = page(DRAW, ws=ws, digit=4)
+    draw.selectbox(key="draw_label").set_value(4).run()
+    draw.button(key="draw_add").click().run()
+    db.forget_engines()
+    again = page(DRAW, ws=ws)
+    assert [d["label"] for d in again.session_state["my_digits"]] == [4]
+    (back,) = again.session_state["runs"]
+    assert again.session_state["active_run_id"] == back.id == run.id
+    assert [W.tobytes() for W in back.network.weights] == [W.tobytes() for W in run.network.weights]
+    assert not again.exception and not again.warning

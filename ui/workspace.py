@@ -56,10 +56,11 @@ def _load(ws):
     st.session_state.pop(PROBLEM, None)
     try:
         stored = storage.load_workspace(_engine(), ws)
+        loaded = [_run(r) for r in stored["runs"]]
     except Exception as e:  # any failure to read: say so, keep working in memory
         _problem("read", e)
         return
-    st.session_state["runs"] = [_run(r) for r in stored["runs"]]
+    st.session_state["runs"] = loaded
     st.session_state["my_digits"] = stored["digits"]
     st.session_state["active_run_id"] = stored["active_run_id"]
     st.session_state["next_run_id"] = 1 + max((r["id"] for r in stored["runs"]), default=0)
