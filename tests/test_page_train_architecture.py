@@ -84,7 +84,7 @@ def test_a_deep_link_sets_the_knobs_and_trains_that_network():
     assert at.slider(key="train_hidden_size").value == 30 and at.slider(key="train_hidden_size_2").value == 20
     assert at.radio(key="train_activation").value == "relu"
     assert at.radio(key="train_output").value == "softmax"
-    assert dict(at.query_params) == DEEP_LINK  # mirrored back unchanged
+    assert {k: v for k, v in at.query_params.items() if k != "ws"} == DEEP_LINK  # mirrored back unchanged
     train(at)
     assert not at.exception
     run = at.session_state["runs"][-1]

@@ -1,4 +1,5 @@
-""""My digits": the drawings you labelled, kept in this session, and their widgets.
+""""My digits": the drawings you labelled, kept in this session and in your workspace's
+database (ui/workspace.py), and their widgets.
 
 Each item is {"id", "x" (the preprocessed input vector a1), "label", "shape" (image shape)}.
 Items of every size are kept; a page uses those that fit the active model's input.
@@ -11,7 +12,7 @@ import streamlit as st
 
 from nn_core import MAX_MY_DIGITS, DataFormatError, my_digits, read_seed_data, seed_data_bytes
 
-from . import jobs, state
+from . import jobs, state, workspace
 from .glossary import explain
 from .text import a_digit, literal
 
@@ -36,11 +37,13 @@ def add(x, label, image_shape):
     item = {"id": max(ids, default=0) + 1, "x": np.array(x, dtype=np.float64).ravel(),
             "label": int(label), "shape": tuple(image_shape)}
     items().append(item)
+    workspace.save_digit(item, keep=MAX_MY_DIGITS)
     return item
 
 
 def remove(item_id):
     st.session_state[KEY] = [item for item in items() if item["id"] != item_id]
+    workspace.remove_digit(item_id)
 
 
 def fitting(n_inputs):

@@ -10,7 +10,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from . import tour
+from . import tour, workspace
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -29,18 +29,22 @@ PAGES = (
 
 
 def sidebar():
-    """Draw the page links in the sidebar, and the tour's current question when a tour is on;
-    every page calls this right after set_page_config."""
+    """Draw the page links in the sidebar, the tour's current question when a tour is on, and
+    "Your workspace"; every page calls this right after set_page_config, so it is also where
+    the session's workspace is put into the URL and loaded (workspace.ensure)."""
+    ws = workspace.ensure()
     with st.sidebar:
-        _links()
+        _links(ws)
         tour.sidebar_box()
+        workspace.sidebar_ui()
 
 
-def _links():
+def _links(ws):
     for path, label in PAGES:
         # An absolute path: it resolves the same whichever script Streamlit runs as the main one.
         try:
-            st.page_link(str(ROOT / path), label=label)
+            # The workspace id goes with the link: a page switch keeps ?ws= in the URL.
+            st.page_link(str(ROOT / path), label=label, query_params={workspace.PARAM: ws})
         except StreamlitPageNotFoundError:
             # A page file run on its own as the whole app (AppTest does that) has no other
             # pages to link to; "Home" fails first, so no half list is left behind.

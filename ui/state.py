@@ -7,7 +7,8 @@
 - Other trained models: st.cache_resource keyed by their Settings, bounded
   (max_entries, ttl) so memory stays flat on a busy classroom server.
 - The user's own runs and the active model: st.session_state, so they survive
-  page switches and reruns.
+  page switches and reruns, written through to the workspace's database (ui/workspace.py)
+  so they also survive a reload, a reconnect and a server restart.
 """
 
 import hashlib
@@ -20,9 +21,10 @@ import streamlit as st
 import nn_core
 from nn_core import DATASETS, load_dataset, split_dataset
 
+from . import workspace
 from .settings import DEFAULT, Settings
 
-MAX_RUNS = 30  # per session; the oldest runs are dropped beyond this
+MAX_RUNS = 30  # per workspace; the oldest runs are dropped beyond this (in memory and stored)
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"  # where the tutorial's files may be put
 
 
@@ -186,6 +188,9 @@ def add_run(run, activate=True):
     while len(history) > MAX_RUNS:
         oldest = next(r for r in history if r.id != active)
         history.remove(oldest)
+    if activate:  # first, so the store never drops the run about to become active
+        workspace.save_active(run.id)
+    workspace.save_run(run, keep=MAX_RUNS)
     return run
 
 
@@ -200,3 +205,4 @@ def active_run():
 
 def set_active(run_id):
     st.session_state["active_run_id"] = run_id
+    workspace.save_active(run_id)

@@ -1,0 +1,71 @@
+"""A real PostgreSQL server for the storage tests: Debian's postgresql package, started here.
+
+How it works
+1. The binaries are found in /usr/lib/postgresql/<version>/bin. Missing: with CI=true the test
+   fails with the install command, elsewhere it is skipped with the same hint.
+2. initdb makes a cluster in a temporary directory; PostgreSQL refuses to run as root, so as
+   root the directory is given to the `postgres` user and every command runs through runuser.
+3. pg_ctl starts it on a free localhost port (no Unix socket in a shared directory), a database
+   is created, and its SQLAlchemy URL (psycopg 3) is handed to the tests; pg_ctl stops it after.
+"""
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+HINT = "PostgreSQL is not installed: apt-get install -y postgresql"
+
+
+def _bin_dir():
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
+    return Path(found[-1]).parent if found else None
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _as_server_user(args):
+    """args run as the postgres user when we are root (the server refuses root)."""
+    if os.geteuid() == 0:
+        return ["runuser", "-u", "postgres", "--", *args]
+    return args
+
+
+@contextmanager
+def postgres_url():
+    """Start a throw-away PostgreSQL server; yield its SQLAlchemy URL; stop it and delete it."""
+    bin_dir = _bin_dir()
+    if bin_dir is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(HINT)
+        pytest.skip(HINT)
+    root = Path(tempfile.mkdtemp(prefix="nn-digits-pg-"))
+    data, log, port = root / "data", root / "server.log", _free_port()
+    if os.geteuid() == 0:
+        shutil.chown(root, "postgres", "postgres")
+    run = lambda *args: subprocess.run(_as_server_user([str(bin_dir / args[0]), *args[1:]]),  # noqa: E731
+                                       check=True, capture_output=True, text=True, timeout=120)
+    try:
+        run("initdb", "-D", str(data), "-U", "postgres", "-A", "trust", "--no-sync")
+        run("pg_ctl", "-D", str(data), "-l", str(log), "-w", "-t", "60", "start", "-o",
+            f"-h 127.0.0.1 -p {port} -k '' -F")
+        try:
+            run("createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "nn_digits")
+            yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/nn_digits"
+        finally:
+            run("pg_ctl", "-D", str(data), "-m", "fast", "-w", "stop")
+    except subprocess.CalledProcessError as e:
+        tail = log.read_text()[-2000:] if log.exists() else ""
+        pytest.fail(f"could not run PostgreSQL: {' '.join(e.cmd)}: {e.stderr}{tail}")
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
