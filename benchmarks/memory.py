@@ -277,7 +277,7 @@ def main():
     print(f"server: tracemalloc {args.tracemalloc or 'off'}, options {options or 'none'}, "
           f"env {args.env or 'none'}")
     with streamlit_server(launcher=[str(ROOT / "benchmarks" / "memory_probe.py")],
-                          options=options, env=env, timeout=120) as url:
+                          options=options, env=env, timeout=600) as url:
         table = Table(url.pid)
 
         def ask_report(when):

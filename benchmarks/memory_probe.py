@@ -8,7 +8,9 @@ How it works
 3. SIGUSR1 writes a report to the file named by MEMORY_REPORT: the process's RSS, the live
    sessions, and (with tracemalloc) the largest allocations by line and by the first frame in
    the project's own code (app.py, pages/, ui/, nn_core/), which says which app line asked.
-4. SIGUSR2 calls glibc's malloc_trim(0) and writes RSS before and after: the memory that is
+4. Every st.cache_data hit unpickles a fresh copy of the stored value for its caller: the probe
+   counts those copies and their bytes per cached function (shown in every report).
+5. SIGUSR2 calls glibc's malloc_trim(0) and writes RSS before and after: the memory that is
    free inside Python's allocator but still held by the process (fragmentation, arenas).
 
 Run it through benchmarks/memory.py, which sends the signals and reads the report.
@@ -30,6 +32,29 @@ REPORT = os.environ.get("MEMORY_REPORT", "/tmp/memory_probe_report.txt")
 def rss_mb():
     with open("/proc/self/status") as f:
         return next(int(line.split()[1]) for line in f if line.startswith("VmRSS")) / 1024
+
+
+CACHE_READS = {}  # cached function -> [hits, bytes unpickled]
+
+
+def _count_cache_data_reads():
+    """Wrap Streamlit's DataCache.read_result to count each cache_data copy and its size."""
+    from streamlit.runtime.caching import cache_data_api
+
+    read_result = cache_data_api.DataCache.read_result
+
+    def counted(self, value_key):
+        entry = read_result(self, value_key)
+        try:
+            size = len(self.storage.get(value_key))
+        except Exception:
+            size = 0
+        counts = CACHE_READS.setdefault(self.display_name, [0, 0])
+        counts[0] += 1
+        counts[1] += size
+        return entry
+
+    cache_data_api.DataCache.read_result = counted
 
 
 def _write(lines):
@@ -60,6 +85,9 @@ def report(*_):
     connected, kept = _sessions()
     lines = [f"=== report at {time.strftime('%H:%M:%S')}: RSS {rss_mb():.1f} MB, sessions "
              f"connected {connected}, kept for reconnection {kept}"]
+    lines.append("-- st.cache_data hits so far: copies handed out, MB unpickled --")
+    for name, (hits, size) in sorted(CACHE_READS.items(), key=lambda kv: -kv[1][1]):
+        lines.append(f"{hits:6d} copies {size / 2**20:9.1f} MB  {name}")
     if tracemalloc.is_tracing():
         current, peak = tracemalloc.get_traced_memory()
         snap = tracemalloc.take_snapshot().filter_traces(
@@ -94,6 +122,7 @@ def main():
         tracemalloc.start(frames)
     signal.signal(signal.SIGUSR1, report)
     signal.signal(signal.SIGUSR2, trim)
+    _count_cache_data_reads()
     from streamlit.web.cli import main as streamlit_main
 
     sys.argv = ["streamlit", *sys.argv[1:]]
