@@ -13,9 +13,11 @@ How it works
    tabs are closed, and again --settle seconds later.
 4. At the end: malloc_trim(0) in the server says how much of what it holds is free memory that
    glibc has not handed back (fragmentation), as opposed to live objects.
-   With --tracemalloc FRAMES the server traces every allocation; a report of the largest
-   consumers, by line and by the project line that asked for them, is taken after every phase
-   and printed at the end (tracing makes the server slower and larger: compare RSS without it).
+   With --tracemalloc FRAMES the server starts tracing allocations after the first visitor's
+   walk (imports done, data sets and default model cached: tracing those took minutes), so what
+   the later visitors add is traced; a report of the largest live consumers, by line and by the
+   project line that asked for them, is taken after each phase and printed at the end (tracing
+   makes the server slower and larger: compare RSS without it).
 
 Every visitor trains with the default settings but a seed of its own (so each training really
 runs, as in a classroom); --same-seed makes them all press Train on the cached default.
@@ -284,7 +286,7 @@ def main():
             with report.open("a") as f:
                 f.write(f"\n##### {when}\n")
             os.kill(url.pid, signal.SIGUSR1)
-            time.sleep(3 if args.tracemalloc else 0.5)  # the server writes it
+            time.sleep(10 if args.tracemalloc else 0.5)  # the server writes it
 
         asyncio.run(measure(url, args, table, ask_report))
         table.measure("now")

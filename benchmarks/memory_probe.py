@@ -3,8 +3,9 @@
 How it works
 1. This file replaces `python -m streamlit`: it takes the same arguments and calls Streamlit's
    own command line in this process, so the app runs exactly as usual (no app code changes).
-2. With MEMORY_TRACEMALLOC=<frames> in the environment, tracemalloc starts before Streamlit is
-   imported and keeps that many frames per allocation (numpy reports its array buffers to it).
+2. With MEMORY_TRACEMALLOC=<frames> in the environment, the first SIGUSR1 starts tracemalloc,
+   keeping that many frames per allocation (numpy reports its array buffers to it). Starting it
+   later leaves out Streamlit's start and the imports, which took minutes under tracing.
 3. SIGUSR1 writes a report to the file named by MEMORY_REPORT: the process's RSS, the live
    sessions, and (with tracemalloc) the largest allocations by line and by the first frame in
    the project's own code (app.py, pages/, ui/, nn_core/), which says which app line asked.
@@ -82,6 +83,11 @@ def _project_frame(trace_frames):
 
 
 def report(*_):
+    frames = int(os.environ.get("MEMORY_TRACEMALLOC", "0"))
+    if frames and not tracemalloc.is_tracing():
+        tracemalloc.start(frames)
+        _write([f"=== tracemalloc started ({frames} frames) at RSS {rss_mb():.1f} MB"])
+        return
     connected, kept = _sessions()
     lines = [f"=== report at {time.strftime('%H:%M:%S')}: RSS {rss_mb():.1f} MB, sessions "
              f"connected {connected}, kept for reconnection {kept}"]
@@ -117,9 +123,6 @@ def trim(*_):
 
 
 def main():
-    frames = int(os.environ.get("MEMORY_TRACEMALLOC", "0"))
-    if frames:
-        tracemalloc.start(frames)
     signal.signal(signal.SIGUSR1, report)
     signal.signal(signal.SIGUSR2, trim)
     _count_cache_data_reads()
