@@ -40,17 +40,22 @@ def free_port():
 
 
 @contextlib.contextmanager
-def streamlit_server(script="app.py", timeout=60):
-    """`streamlit run script` on a free port; yields its URL (a ServerURL) once healthy."""
+def streamlit_server(script="app.py", timeout=60, launcher=("-m", "streamlit"), options=(),
+                     env=None):
+    """`streamlit run script` on a free port; yields its URL (a ServerURL) once healthy.
+
+    launcher: what follows the python executable (benchmarks/memory.py passes its probe);
+    options: more `--name value` command-line options; env: the server's environment.
+    """
     port = free_port()
     with socket.socket() as s:
         if s.connect_ex(("127.0.0.1", port)) == 0:
             raise ServerDidNotStart(f"port {port} is already serving something")
-    cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
+    cmd = [sys.executable, *launcher, "run", str(script), "--server.headless", "true",
            "--server.address", "127.0.0.1", "--server.port", str(port),
-           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *options]
     log = tempfile.NamedTemporaryFile("w+", prefix="streamlit-", suffix=".log", delete=False)
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
     url = ServerURL(f"http://127.0.0.1:{port}")
     url.pid = proc.pid
     try:
