@@ -114,7 +114,7 @@ def test_deep_link_sets_the_knobs(page, server):
     assert slider_value(page, "train_hidden_size") == "7"
     assert slider_value(page, "train_lambd") == "3"
     assert slider_value(page, "train_maxiter") == "5"
-    share = page.locator('[data-testid="stCode"]').first.inner_text()
+    share = page.locator('[data-testid="stMain"] [data-testid="stCode"]').first.inner_text()
     for part in ("lambd=3", "hidden_size=7", "maxiter=5"):
         assert part in share, share
     click_button(page, "train_go")
