@@ -23,8 +23,8 @@ glossary.markdown(st,
 run = state.active_run()
 net = run.network
 try:
-    shape = state.get_dataset(run.settings.dataset).image_shape
     split = state.get_split(run.settings.dataset)
+    shape = split.train.image_shape  # every part of a split carries its data set's image_shape
 except ValueError:  # the data this model was trained on is no longer in this session
     shape, split = None, None
 if shape is None or shape[0] * shape[1] != net.n_inputs:
