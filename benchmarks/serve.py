@@ -4,7 +4,8 @@ How it works
 1. A free port on 127.0.0.1 is picked and checked: a stray server there would silently serve
    an old app.
 2. `python -m streamlit run SCRIPT` starts from the project's folder, so .streamlit/config.toml
-   applies, with its output in a temporary file (shown if it never becomes healthy).
+   applies, with its output in a temporary file (shown if it never becomes healthy), and with
+   MALLOC_ARENA_MAX=2 as the Dockerfile sets it, unless the environment given says otherwise.
 3. /_stcore/health is polled until it answers (about 0.5 s on a quiet machine).
 4. On leaving the `with` block exactly that process is stopped (terminate, wait, then kill).
 """
@@ -54,6 +55,8 @@ def streamlit_server(script="app.py", timeout=60, launcher=("-m", "streamlit"), 
     cmd = [sys.executable, *launcher, "run", str(script), "--server.headless", "true",
            "--server.address", "127.0.0.1", "--server.port", str(port),
            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *options]
+    # As deployed (Dockerfile): two malloc arenas, so the memory measured is the memory hosted.
+    env = {"MALLOC_ARENA_MAX": "2", **(os.environ if env is None else env)}
     log = tempfile.NamedTemporaryFile("w+", prefix="streamlit-", suffix=".log", delete=False)
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
     url = ServerURL(f"http://127.0.0.1:{port}")
