@@ -149,7 +149,7 @@ echo "cluster: nginx http://127.0.0.1:$PROXY -> replicas on ports $P1 $P2 $P3," 
 
 # --- 4. the tests ------------------------------------------------------------------------------
 TESTS_STATUS=0
-NN_DIGITS_CLUSTER_URL="http://127.0.0.1:$PROXY" \
+NN_DIGITS_CLUSTER_URL="http://127.0.0.1:$PROXY" NN_DIGITS_CLUSTER_DATABASE_URL=$DATABASE_URL \
 NN_DIGITS_CLUSTER_REPLICAS=$(IFS=,; echo "${REPLICAS[*]}") \
   "$PYTHON" -m pytest tests/cluster/test_cluster.py -p no:cacheprovider -s "$@" || TESTS_STATUS=$?
 

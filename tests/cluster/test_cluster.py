@@ -2,8 +2,9 @@
 
 How it works
 1. scripts/cluster_test.sh starts PostgreSQL, three `streamlit run app.py` and nginx with
-   deploy/nginx.conf.template, then runs this file with NN_DIGITS_CLUSTER_URL (nginx) and
-   NN_DIGITS_CLUSTER_REPLICAS ("host:port=pid" of each replica) in the environment. Plain
+   deploy/nginx.conf.template, then runs this file with NN_DIGITS_CLUSTER_URL (nginx),
+   NN_DIGITS_CLUSTER_REPLICAS ("host:port=pid" of each replica) and
+   NN_DIGITS_CLUSTER_DATABASE_URL (their database) in the environment. Plain
    `pytest` never collects it (pyproject's norecursedirs); run without the script it fails,
    it never skips.
 2. nginx names the replica that answered in the X-NN-Digits-Replica header; a request made with a
@@ -41,6 +42,7 @@ from browser_driver import (  # noqa: E402 - tests/browser holds the helpers
     key,
     new_context,
     open_page,
+    rerun_after,
     wait_idle,
 )
 
@@ -58,8 +60,14 @@ CLASS_CODE = re.compile(r"\b([0-9A-Z]{5}-[0-9A-Z]{5})\b")  # as the Class page s
 class Cluster:
     """nginx's URL and the replicas ("127.0.0.1:port" -> pid) the script started."""
 
-    def __init__(self, url, replicas):
-        self.url, self.replicas = url, replicas
+    def __init__(self, url, replicas, database_url):
+        self.url, self.replicas, self.database_url = url, replicas, database_url
+
+    def stored_runs(self, ws):
+        """The run numbers the shared database holds for workspace ws (read as a replica does)."""
+        import storage
+
+        return [r["id"] for r in storage.load_workspace(storage.open_database(self.database_url), ws)["runs"]]
 
     def replica_of(self, context):
         """The replica nginx sends this context's requests to now."""
@@ -111,10 +119,12 @@ def last_hop(upstreams):
 @pytest.fixture(scope="module")
 def cluster():
     url, replicas = os.environ.get("NN_DIGITS_CLUSTER_URL"), os.environ.get("NN_DIGITS_CLUSTER_REPLICAS")
-    if not url or not replicas:
+    database_url = os.environ.get("NN_DIGITS_CLUSTER_DATABASE_URL")
+    if not url or not replicas or not database_url:
         pytest.fail("these tests need the cluster that scripts/cluster_test.sh starts: run "
                     "`bash scripts/cluster_test.sh`, not pytest on this file")
-    return Cluster(url, {r.split("=")[0]: int(r.split("=")[1]) for r in replicas.split(",")})
+    return Cluster(url, {r.split("=")[0]: int(r.split("=")[1]) for r in replicas.split(",")},
+                   database_url)
 
 
 @pytest.fixture(scope="module")
@@ -146,6 +156,11 @@ def active_label(page):
     return heading.locator("xpath=following-sibling::*[1]").inner_text()
 
 
+def sidebar(page):
+    """The sidebar's text (it says when the workspace could not be read), for failure messages."""
+    return page.locator('[data-testid="stSidebar"]').inner_text()
+
+
 def train(page, url, query):
     """Train on the Train page opened at url + query; returns the new run's number k."""
     goto(page, url, "/Train?" + query, timeout=SLOW)
@@ -158,6 +173,13 @@ def train(page, url, query):
     found = [re.match(r"Run #(\d+):", a) for a in alerts(page) if a not in before]
     assert any(found), alerts(page)
     return int(next(m for m in found if m).group(1))
+
+
+def type_into(page, name, text):
+    """Type text into the st.text_input made with key=name and press Enter, as a user does."""
+    field = page.locator(f"{key(name)} input")
+    field.fill(text)
+    rerun_after(page, lambda: field.press("Enter"), timeout=SLOW)
 
 
 def plotly_points(page, title):
@@ -187,7 +209,10 @@ def test_runs_shared_from_sessions_on_three_replicas_appear_on_one_board(cluster
     try:
         teacher = open_page(pinned(replicas[0]))
         goto(teacher, cluster.url, "/Class", timeout=SLOW)
-        teacher.locator(f'{key("teacher_key")} input').fill(os.environ["NN_DIGITS_TEACHER_KEY"])
+        assert teacher.locator(key("teacher_key")).count() == 1, (
+            "expected the Class page (pages/9_Class.py, the class board) with its teacher_key "
+            "input, found none")
+        type_into(teacher, "teacher_key", os.environ["NN_DIGITS_TEACHER_KEY"])
         click_button(teacher, "teacher_unlock", timeout=SLOW)
         click_button(teacher, "class_create", timeout=SLOW)
         shown = CLASS_CODE.search(teacher.locator('[data-testid="stMain"]').inner_text())
@@ -195,31 +220,33 @@ def test_runs_shared_from_sessions_on_three_replicas_appear_on_one_board(cluster
         code = shown.group(1)
         assert os.environ["NN_DIGITS_TEACHER_KEY"] not in teacher.url
 
+        board = None
         lambdas = {"ada": 0.1, "bo": 1.0, "cy": 3.0}
-        for (nickname, lambd), replica in zip(lambdas.items(), replicas):
+        for n, ((nickname, lambd), replica) in enumerate(zip(lambdas.items(), replicas), start=1):
             student = open_page(pinned(replica))
             goto(student, cluster.url, "/Class", timeout=SLOW)
-            student.locator(f'{key("class_code")} input').fill(code)
-            student.locator(f'{key("class_nickname")} input').fill(nickname)
+            type_into(student, "class_code", code)
+            type_into(student, "class_nickname", nickname)
             click_button(student, "class_join", timeout=SLOW)
             ws = workspace(student)
             train(student, cluster.url, f"ws={ws}&lambd={lambd:g}&maxiter=3&hidden_size=9&seed=5")
             click_button(student, "class_share", timeout=SLOW)
-            assert any("shared" in a.lower() for a in alerts(student)), alerts(student)
+            assert student.locator('[data-testid="stAlertContentSuccess"]').count(), alerts(student)
             check_clean(student)
             # Each student was served by a replica of their own all along.
             assert cluster.replica_of(student.context) == replica
+            if n == 2:  # yet another session opens the board (on the second replica)
+                board = open_page(pinned(replicas[1]))
+                goto(board, cluster.url, f"/Class?class={code}", timeout=SLOW)
+                board.get_by_text("2 runs shared").first.wait_for(timeout=SLOW)
 
-        board = open_page(pinned(replicas[1]))  # yet another session reads the board
-        goto(board, cluster.url, f"/Class?class={code}", timeout=SLOW)
+        # The third run, shared through the third replica, reaches the open board by itself
+        # (its st.fragment(run_every=...) reads the database again): no reload.
         board.get_by_text("3 runs shared").first.wait_for(timeout=SLOW)
+        board.wait_for_selector(IDLE)
         assert sorted(plotly_points(board, "λ against validation accuracy")) == [0.1, 1.0, 3.0]
         assert len(plotly_points(board, "hidden size against validation accuracy")) == 3
-        # The teacher's board, open all along, catches up on its own (st.fragment(run_every=...)).
-        teacher.get_by_text("3 runs shared").first.wait_for(timeout=SLOW)
-        teacher.wait_for_selector(IDLE)
-        for pg in (board, teacher):
-            check_clean(pg)
+        check_clean(board)
     finally:
         for ctx in contexts:
             ctx.close()
@@ -234,6 +261,7 @@ def test_a_session_whose_replica_stops_reconnects_to_another_and_keeps_its_works
         run_id = train(page, cluster.url, "maxiter=3&hidden_size=9&seed=41")
         ws = workspace(page)
         assert f"#{run_id} ·" in active_label(page)
+        assert run_id in cluster.stored_runs(ws)  # in the shared database, not only the session
         served = cluster.replica_of(ctx)
         assert served in cluster.alive()
 
@@ -256,7 +284,7 @@ def test_a_session_whose_replica_stops_reconnects_to_another_and_keeps_its_works
         click_nav(page, "Home", timeout=SLOW)
         click_nav(page, "Train", timeout=SLOW)
         assert workspace(page) == ws
-        assert f"#{run_id} ·" in active_label(page)
+        assert f"#{run_id} ·" in active_label(page), sidebar(page)
         assert f"#{run_id} ·" in page.locator(f"{key('train_pick')} input[role=combobox]").input_value()
         page.reload()
         page.wait_for_selector("h1")
