@@ -89,17 +89,21 @@ class Cluster:
     def pin(self, context, replica):
         context.add_cookies([{"name": ROUTE, "value": self.route_to(replica), "url": self.url}])
 
-    def stop(self, replica, timeout=30):
-        """Stop that replica's `streamlit run` (SIGTERM, as `docker compose stop` does)."""
-        os.kill(self.replicas[replica], signal.SIGTERM)
-        host, port = replica.rsplit(":", 1)
+    def stop(self, replica, timeout=60):
+        """Stop that replica's `streamlit run` (SIGTERM, as `docker compose stop` does) and wait
+        until the process has ended: while it shuts down it may still accept a reconnecting page,
+        whose websocket then lasts until the process is gone."""
+        pid = self.replicas[replica]
+        os.kill(pid, signal.SIGTERM)
         deadline = time.time() + timeout
         while time.time() < deadline:
-            with socket.socket() as s:
-                if s.connect_ex((host, int(port))) != 0:
+            try:  # gone, or a zombie that the script has not reaped yet
+                if Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] == "Z":
                     return
+            except FileNotFoundError:
+                return
             time.sleep(0.2)
-        raise AssertionError(f"replica {replica} still listens {timeout} s after SIGTERM")
+        raise AssertionError(f"replica {replica} (pid {pid}) still runs {timeout} s after SIGTERM")
 
     def alive(self):
         up = []
