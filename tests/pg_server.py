@@ -7,13 +7,17 @@ How it works
    root the directory is given to the `postgres` user and every command runs through runuser.
 3. pg_ctl starts it on a free localhost port (no Unix socket in a shared directory), a database
    is created, and its SQLAlchemy URL (psycopg 3) is handed to the tests; pg_ctl stops it after.
+4. `python tests/pg_server.py` does the same for a shell script (scripts/cluster_test.sh): it
+   prints the URL on one line, keeps the server until it gets SIGTERM or SIGINT, then stops it.
 """
 
 import glob
 import os
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -69,3 +73,23 @@ def postgres_url():
         pytest.fail(f"could not run PostgreSQL: {' '.join(e.cmd)}: {e.stderr}{tail}")
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def main():
+    """Serve until SIGTERM / SIGINT; exit 1 with the reason when the server cannot start."""
+    if _bin_dir() is None:
+        sys.exit(HINT)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # leaves the with block: pg_ctl stop
+    try:
+        with postgres_url() as url:
+            print(url, flush=True)
+            while True:
+                signal.pause()
+    except KeyboardInterrupt:
+        pass
+    except pytest.fail.Exception as e:  # the reason postgres_url gives the tests
+        sys.exit(str(e))
+
+
+if __name__ == "__main__":
+    main()
