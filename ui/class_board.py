@@ -220,10 +220,14 @@ def _use(code, entry_id):
 
 
 def _remove(code, entry_id):
+    if not is_teacher():  # the buttons are drawn for the teacher only; checked again all the same
+        return
     classes.remove_entry(storage.open_database(), code, entry_id)
 
 
 def _clear(code):
+    if not is_teacher():
+        return
     n = classes.clear_class(storage.open_database(), code)
     st.session_state["class_clear_confirm"] = False
     _flash("board", "success", f"The board is clear: {n} runs removed.")
@@ -295,6 +299,8 @@ def board(code):
 # --- the teacher's section ----------------------------------------------------------------------------
 
 def _create():
+    if not is_teacher():
+        return
     try:
         code = classes.create_class(storage.open_database())
     except storage.StorageError as e:

@@ -23,7 +23,7 @@ from browser_driver import (
     rerun_after,
     shoot,
 )
-from conftest import TEACHER_KEY
+from conftest import FAILURES_DIR, TEACHER_KEY
 from test_train import wait_active
 
 # (nickname, λ, seed): three students, three λ.
@@ -31,10 +31,17 @@ STUDENTS = [("Ada", 0.1, 1), ("<b>Bo</b>", 1, 2), ("Cy **3**", 10, 3)]
 
 
 @pytest.fixture
-def people(browser):
+def people(browser, request):
     contexts = [new_context(browser) for _ in range(1 + len(STUDENTS))]
     yield contexts
-    for c in contexts:
+    for i, c in enumerate(contexts):  # a failure leaves each person's page in test-results/
+        if getattr(request.node, "failed_call", False):
+            FAILURES_DIR.mkdir(exist_ok=True)
+            for j, pg in enumerate(c.pages):
+                try:
+                    pg.screenshot(path=str(FAILURES_DIR / f"class_board_person{i}_{j}.png"))
+                except Exception:  # noqa: BLE001 - a failure screenshot must never hide the failure
+                    pass
         c.close()
 
 
@@ -59,19 +66,29 @@ def create_class(page, server):
     return query(page, "class")
 
 
+def wait_alert(page, text):
+    """Wait for a message box saying text (a click's run may end after the quiet time)."""
+    try:
+        page.locator('[data-testid="stAlert"]', has_text=text).first.wait_for(timeout=30_000)
+    except Exception as error:
+        raise AssertionError(f"no message saying {text!r}; the page says {alerts(page)}") from error
+
+
 def join_train_and_share(page, server, code, nickname, lambd, seed):
-    goto(page, server, f"/Train?maxiter=3&hidden_size=9&lambd={lambd}&seed={seed}")
+    # 3 iterations: quick, and enough to make runs whose accuracies differ (a busy machine shared
+    # with other tests makes 30 iterations of three students too slow for this test's timeouts).
+    goto(page, server, f"/Train?maxiter=3&hidden_size=9&lambd={lambd}&seed={seed}", timeout=180_000)
     click_button(page, "train_go")
     wait_active(page, "3 it")
     click_nav(page, "Class")
     type_into(page, "class_code", code.lower())
     type_into(page, "class_nickname", nickname)
     click_button(page, "class_join")
-    assert any("You joined class" in a for a in alerts(page)), alerts(page)
+    wait_alert(page, "You joined class")
     assert query(page, "class") == code
     click_nav(page, "Train")  # the page link keeps the workspace and the class
     click_button(page, "class_share")
-    assert any("is on the board of class" in a for a in alerts(page)), alerts(page)
+    wait_alert(page, "is on the board of class")
 
 
 def board_says(page, n):
