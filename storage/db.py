@@ -40,6 +40,8 @@ workspaces = sa.Table(
     sa.Column("active_run_id", sa.Integer),
     sa.Column("dropped_runs", sa.Integer, nullable=False, server_default="0"),  # version 2
     sa.Column("dropped_digits", sa.Integer, nullable=False, server_default="0"),  # version 2
+    sa.Column("class_code", sa.String(16)),  # version 3: the class this workspace joined
+    sa.Column("nickname", sa.Text, nullable=False, server_default=""),  # version 3
 )
 runs = sa.Table(
     "runs", metadata,
@@ -61,6 +63,26 @@ digits = sa.Table(
     sa.Column("label", sa.Integer, nullable=False),
     sa.Column("shape", sa.Text, nullable=False),  # JSON [rows, cols]
     sa.Column("x", sa.LargeBinary, nullable=False),  # .npz bytes of the input vector a1
+)
+classes = sa.Table(  # version 3
+    "classes", metadata,
+    sa.Column("code", sa.String(16), primary_key=True),
+    sa.Column("created", sa.Float, nullable=False),
+)
+shared_runs = sa.Table(  # version 3: one run a student shared with a class
+    "shared_runs", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("class_code", sa.String(16), sa.ForeignKey("classes.code", ondelete="CASCADE"),
+              nullable=False),
+    # Whose run it was, so "Delete my workspace" takes its shares with it; never read back.
+    sa.Column("workspace_id", sa.String(64), sa.ForeignKey("workspaces.id", ondelete="CASCADE"),
+              nullable=False),
+    sa.Column("created", sa.Float, nullable=False),
+    sa.Column("nickname", sa.Text, nullable=False),
+    sa.Column("settings", sa.Text, nullable=False),  # JSON
+    sa.Column("accuracy", sa.Text, nullable=False),  # JSON
+    sa.Column("result", sa.Text, nullable=False),  # JSON
+    sa.Column("weights", sa.LargeBinary, nullable=False),  # .npz bytes, read with allow_pickle=False
 )
 
 
@@ -87,7 +109,22 @@ def _v2(conn):
         conn.execute(sa.text(f"ALTER TABLE workspaces ADD COLUMN {column} INTEGER NOT NULL DEFAULT 0"))
 
 
-MIGRATIONS = (_v1, _v2)  # MIGRATIONS[k] takes the schema from version k to k + 1
+def _v3(conn):
+    """Class boards: classes, the runs shared with them, and each workspace's class and nickname."""
+    blob = "BYTEA" if conn.dialect.name == "postgresql" else "BLOB"
+    serial = "SERIAL" if conn.dialect.name == "postgresql" else "INTEGER"  # SQLite: the rowid
+    conn.execute(sa.text("CREATE TABLE classes (code VARCHAR(16) PRIMARY KEY, created FLOAT NOT NULL)"))
+    conn.execute(sa.text(
+        f"CREATE TABLE shared_runs (id {serial} PRIMARY KEY, class_code VARCHAR(16) NOT NULL "
+        "REFERENCES classes(code) ON DELETE CASCADE, workspace_id VARCHAR(64) NOT NULL "
+        "REFERENCES workspaces(id) ON DELETE CASCADE, created FLOAT NOT NULL, nickname TEXT NOT NULL, "
+        f"settings TEXT NOT NULL, accuracy TEXT NOT NULL, result TEXT NOT NULL, weights {blob} NOT NULL)"))
+    conn.execute(sa.text("CREATE INDEX shared_runs_class ON shared_runs (class_code)"))
+    conn.execute(sa.text("ALTER TABLE workspaces ADD COLUMN class_code VARCHAR(16)"))
+    conn.execute(sa.text("ALTER TABLE workspaces ADD COLUMN nickname TEXT NOT NULL DEFAULT ''"))
+
+
+MIGRATIONS = (_v1, _v2, _v3)  # MIGRATIONS[k] takes the schema from version k to k + 1
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -116,6 +116,14 @@ GLOSSARY = {
                       "a gap that stays open means high variance.",
     "seed spread": "How much a result changes when only the seed changes: the noise any "
                    "difference between two settings must beat before it means something.",
+    "error bar": "A line through a point from the lowest to the highest of the results it "
+                 "averages: how far they scatter. On the class board it is the seed spread of one λ.",
+    # --- a class ---
+    "class code": "Ten letters and digits such as K7QX2-MP9RT that name your class on this "
+                  "server: whoever has it can join and see the class board, nobody can guess one.",
+    "teacher key": "A password set on the server (teacher_key in .streamlit/secrets.toml or "
+                   "NN_DIGITS_TEACHER_KEY), never in a link: it lets a teacher create classes and "
+                   "remove runs from a class board.",
     # --- looking inside ---
     "saliency": "A map of which pixels moved the answer most: the slope of one digit's score z3 "
                 "with respect to every pixel a1, ∂z3/∂a1, drawn as an image.",

@@ -10,7 +10,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from . import tour, workspace
+from . import class_board, tour, workspace
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -24,6 +24,7 @@ PAGES = (
     ("pages/5_Experiments.py", "Experiments"),
     ("pages/6_Inside_the_network.py", "Inside the network"),
     ("pages/7_Grade_weights.py", "Grade weights"),
+    ("pages/9_Class.py", "Class"),
     ("pages/8_Glossary.py", "Glossary"),
 )
 
@@ -31,10 +32,13 @@ PAGES = (
 def sidebar():
     """Draw the page links in the sidebar, the tour's current question when a tour is on, and
     "Your workspace"; every page calls this right after set_page_config, so it is also where
-    the session's workspace is put into the URL and loaded (workspace.ensure)."""
+    the session's workspace is put into the URL and loaded (workspace.ensure), and its class
+    (class_board.ensure)."""
     ws = workspace.ensure()
+    class_board.ensure()
     with st.sidebar:
         _links(ws)
+        class_board.sidebar_ui()
         tour.sidebar_box()
         workspace.sidebar_ui()
 
@@ -43,8 +47,9 @@ def _links(ws):
     for path, label in PAGES:
         # An absolute path: it resolves the same whichever script Streamlit runs as the main one.
         try:
-            # The workspace id goes with the link: a page switch keeps ?ws= in the URL.
-            st.page_link(str(ROOT / path), label=label, query_params={workspace.PARAM: ws})
+            # The workspace id (and the class) go with the link: a page switch keeps ?ws= in the URL.
+            st.page_link(str(ROOT / path), label=label,
+                         query_params={workspace.PARAM: ws, **class_board.link_params()})
         except StreamlitPageNotFoundError:
             # A page file run on its own as the whole app (AppTest does that) has no other
             # pages to link to; "Home" fails first, so no half list is left behind.

@@ -1,9 +1,10 @@
 """The Train page's "Your runs": the table of this session's runs, the runs chart, the verdict
-of a one-knob comparison (run_comparison) and the picker that makes a run active."""
+of a one-knob comparison (run_comparison), the picker that makes a run active, and the button
+that shares the active run with the session's class (class_board)."""
 
 import streamlit as st
 
-from . import charts, experiment_runs, figs_train, run_comparison, state
+from . import charts, class_board, experiment_runs, figs_train, run_comparison, state
 from .glossary import explain
 
 HISTORY_COLUMNS = {
@@ -59,3 +60,4 @@ def your_runs(run):
     if button_col.button("Make it the active model", key="train_activate", disabled=chosen == run.id):
         state.set_active(chosen)
         st.rerun()
+    class_board.share_ui(run)  # "Share this run with my class", when the session is in a class

@@ -191,3 +191,38 @@ def sidebar_ui():
         if st.checkbox("Delete my workspace…", key="ws_confirm"):
             st.button("Delete it for good", key="ws_delete", type="primary", on_click=_delete)
 
+
+
+# --- class membership (ui/class_board.py): kept with the workspace, so it survives a reload -----
+
+def class_membership():
+    """(class code, nickname) stored with this session's workspace, or None; a failed read says
+    so in the sidebar, as any other."""
+    ws = workspace_id()
+    if ws is None:
+        return None
+    try:
+        return storage.classes.membership(_engine(), ws)
+    except Exception as e:
+        _problem("read", e)
+        return None
+
+
+def join_class(code, nickname):
+    """Keep the class with this workspace; storage.classes.NoSuchClass or ValueError (the page
+    says which) when it cannot be joined. Returns (code, nickname) as stored."""
+    return storage.classes.join_class(_engine(), workspace_id(), code, nickname)
+
+
+def leave_class():
+    storage.classes.leave_class(_engine(), workspace_id())
+
+
+def share_run(code, nickname, run):
+    """Put run on class code's board under this workspace (storage.classes.share_run)."""
+    return storage.classes.share_run(_engine(), code, workspace_id(), nickname, _plain_run(run))
+
+
+def run_from_board(entry):
+    """A board entry (storage.classes.entry_run) as a Run of this session, numbered 0 for now."""
+    return _run(dict(entry, id=0, note=""))

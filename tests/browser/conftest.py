@@ -3,7 +3,8 @@
 How it works
 1. `server` starts the app as a child process on a free 127.0.0.1 port and waits for
    /_stcore/health; at the end it stops exactly that process. One server for the whole session
-   (`fresh_server`: one for a test module, for what a server's very first visit shows).
+   (`fresh_server`: one for a test module, for what a server's very first visit shows;
+   `class_server`: one for a test module, with a teacher key and a database of its own).
 2. `browser` launches Debian's Chromium (/usr/bin/chromium) through Playwright, once per session,
    and `context` opens one browser context (so the app's JavaScript is fetched once).
    Without Chromium the tests skip locally with the install command, but fail in CI (CI=true).
@@ -38,10 +39,10 @@ FAILURES_DIR = ROOT / "test-results"  # git-ignored
 
 
 @contextlib.contextmanager
-def streamlit_server(script="app.py"):
+def streamlit_server(script="app.py", env=None):
     """benchmarks.serve.streamlit_server, with a failed start reported as a test failure."""
     try:
-        with serve.streamlit_server(script) as url:
+        with serve.streamlit_server(script, env=env) as url:
             yield url
     except serve.ServerDidNotStart as error:
         pytest.fail(str(error))
@@ -58,6 +59,19 @@ def server():
 def fresh_server():
     """A server of the test module's own: its first visitor is the very first since it started."""
     with streamlit_server() as url:
+        yield url
+
+
+TEACHER_KEY = "board-test-key"  # the teacher key of class_server
+
+
+@pytest.fixture(scope="module")
+def class_server(tmp_path_factory):
+    """A server of the test module's own with a teacher key (NN_DIGITS_TEACHER_KEY) and a database
+    of its own (NN_DIGITS_DATA_DIR), so its classes meet no other test's."""
+    env = os.environ | {"NN_DIGITS_TEACHER_KEY": TEACHER_KEY,
+                        "NN_DIGITS_DATA_DIR": str(tmp_path_factory.mktemp("class-server"))}
+    with streamlit_server(env=env) as url:
         yield url
 
 

@@ -29,6 +29,7 @@ PAGES = [
     ("Experiments", "/Experiments", "experiments", "05_experiments"),
     ("Inside the network", "/Inside_the_network", "inside the network", "06_inside_the_network"),
     ("Grade weights", "/Grade_weights", "grade", "07_grade_weights"),
+    ("Class", "/Class", "class board", "09_class"),
     ("Glossary", "/Glossary", "glossary", "08_glossary"),
 ]
 
@@ -70,6 +71,9 @@ def test_page_opens_from_sidebar(visitor, link, path, word, shot):
         visitor.get_by_role("tab", name="Symmetry").click()
         click_button(visitor, "exp_symmetry_run", timeout=90_000)
         visitor.locator(f"{key('exp_symmetry_weights')} {PLOTLY}").wait_for()
+    elif link == "Class":
+        # No chart before a class is joined: the class code box to join one.
+        visitor.locator(key("class_code")).wait_for()
     elif link == "Glossary":
         # No chart: the definitions, and the search box that narrows them.
         visitor.get_by_text("saliency —", exact=False).first.wait_for()
