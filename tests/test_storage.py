@@ -126,7 +126,7 @@ def test_bounds_drop_the_oldest_never_the_active_and_count_them(url):
     storage.save_run(engine, WS, a_run(1))
     storage.set_active(engine, WS, 1)
     dropped = [storage.save_run(engine, WS, a_run(i), keep=3) for i in range(2, 7)]
-    assert dropped == [0, 0, 1, 1, 1]
+    assert [saved.dropped for saved in dropped] == [0, 0, 1, 1, 1]
     for i in range(1, 5):
         storage.save_digit(engine, WS, {"id": i, "x": np.full(4, i), "label": i, "shape": (2, 2)},
                            keep=2)
