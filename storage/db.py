@@ -145,7 +145,7 @@ def migrate(conn, upto=SCHEMA_VERSION):
 
 _engines = {}
 _lock = threading.Lock()
-_notices = []  # (time, text) of each damaged file moved aside by this process
+_notices = []  # (time, url, text) of each damaged file moved aside by this process
 CONNECT_SECONDS = 3  # PostgreSQL: a server that is down fails the connection this fast
 BUSY_SECONDS = 30  # SQLite: how long a writer waits for another one before failing
 MIGRATION_LOCK = 7_231_001  # PostgreSQL advisory lock: one process migrates at a time
@@ -272,13 +272,15 @@ def _start_afresh(url, path, damage):
     text = (f"The database file {path} was damaged ({reason}). It was kept as {aside}, and a "
             f"fresh database was started at {path}: work stored before is in the damaged copy.")
     log.warning(text)
-    _notices.append((time.time(), text))
+    _notices.append((time.time(), url, text))
     return engine
 
 
-def damage_notices(since=0.0):
-    """(time, text) of every damaged database this process moved aside after `since`."""
-    return [n for n in list(_notices) if n[0] > since]
+def damage_notices(url=None, since=0.0):
+    """[(time, text)] of each damaged file of url (default database_url()) this process moved
+    aside after `since`."""
+    url = url or database_url()
+    return [(at, text) for at, where, text in list(_notices) if where == url and at > since]
 
 
 def reopen_if_damaged(error, url=None):

@@ -235,14 +235,15 @@ def damaged_copies(tmp_path):
 def test_a_file_that_is_not_a_database_is_kept_aside_and_a_fresh_one_started(tmp_path):
     path = tmp_path / "workspaces.sqlite3"
     path.write_bytes(b"my holiday photos, not a database\n" * 200)
-    before = len(db.damage_notices())
+    before = len(db.damage_notices(sqlite_url(tmp_path)))
     engine = storage.open_database(sqlite_url(tmp_path))
     (aside,) = damaged_copies(tmp_path)
     assert re.fullmatch(r"workspaces\.sqlite3\.damaged-\d{8}T\d{6}Z", aside)
     assert (tmp_path / aside).read_bytes() == b"my holiday photos, not a database\n" * 200
     storage.save_run(engine, WS, a_run(1))  # the fresh database works
     assert [r["id"] for r in storage.load_workspace(restart(sqlite_url(tmp_path)), WS)["runs"]] == [1]
-    (notice,) = db.damage_notices()[before:]
+    (notice,) = db.damage_notices(sqlite_url(tmp_path))[before:]
+    assert db.damage_notices(f"sqlite:///{tmp_path / 'elsewhere.sqlite3'}") == []
     assert "file is not a database" in notice[1]
     assert f"kept as {tmp_path / aside}" in notice[1] and f"started at {path}" in notice[1]
     db.forget_engines()

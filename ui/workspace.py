@@ -58,12 +58,13 @@ def ensure():
         st.query_params[PARAM] = wanted
     st.session_state[KEY] = wanted
     st.session_state.setdefault(LOCK, threading.RLock())
-    _damage_notices()
     if st.session_state.get(LOADED) != wanted:
         st.session_state[LOADED] = wanted
         _load(wanted)
     else:
         flush()
+    if _damage_notices():
+        flush(now=True)
     return wanted
 
 
@@ -86,7 +87,8 @@ def waiting(p=None):
 def _load(ws):
     """Replace the session's runs, digits and active id with the workspace's."""
     st.session_state.update(runs=[], my_digits=[], active_run_id=None, next_run_id=1)
-    st.session_state.update({DROPPED: (0, 0), PENDING: _nothing_pending(unread=True)})
+    st.session_state.update({DROPPED: (0, 0), PENDING: _nothing_pending(unread=True),
+                             "ws_loaded_at": time.time()})
     st.session_state.pop(PROBLEM, None)
     flush(now=True)
 
@@ -133,7 +135,7 @@ def flush(now=False):
     if ws is None or not waiting(p) or (not now and time.time() - p["tried"] < RETRY_SECONDS):
         return
     with st.session_state.setdefault(LOCK, threading.RLock()):  # a job's thread may flush too
-        failed_before = p["error"] is not None
+        failed_before, unread = p["error"] is not None, p["unread"]
         counts = (len(p["runs"]), len(p["digits"]))
         p["tried"] = time.time()
         try:
@@ -147,7 +149,7 @@ def flush(now=False):
         st.session_state["ws_flash"] = (
             f"Saved again: the database is back, and the {_count(counts[0], 'run')} and "
             f"{_count(counts[1], 'digit')} that were waiting are in your workspace"
-            + (", next to what it held before." if p["verb"] == "read" else "."))
+            + (", next to what it held before." if unread else "."))
 
 
 def _write_pending(ws, p):
@@ -213,18 +215,21 @@ def _count_dropped(index, n):
 
 
 def _damage_notices():
-    """A damaged database moved aside: tell this session once, and write its work again."""
+    """A damaged database moved aside: tell this session once and, when the session had read
+    its workspace from the damaged file, write all of it again -> True when it must be."""
     seen = st.session_state.setdefault("ws_notices_seen", set())
+    again = False
     for at, text in storage.damage_notices(since=time.time() - NOTICE_SECONDS):
         if at in seen:
             continue
         seen.add(at)
         st.session_state[NOTICE] = text
-        if st.session_state.get(LOADED) == workspace_id():  # else _load reads it anyway
-            p = pending()
+        if st.session_state.get("ws_loaded_at", at) < at:
+            p, again = pending(), True
             p["runs"] = [(r, _max_runs()) for r in st.session_state.get("runs", [])]
             p["digits"] = [(d, nn_core.MAX_MY_DIGITS) for d in st.session_state.get("my_digits", [])]
-            p["active"], p["tried"] = True, 0.0
+            p["active"] = True
+    return again
 
 
 def _max_runs():
