@@ -11,6 +11,8 @@ How it works
    SchemaTooNew, whose message says what to do: its tables are never touched.
 4. SQLite runs in WAL mode with a busy timeout, and every write transaction starts with BEGIN
    IMMEDIATE: writers from several threads or processes wait their turn instead of failing.
+   A file deleted or replaced under a running app fails the next transaction (its open
+   connections would write into the lost file) and is opened again the time after.
    PostgreSQL gets a short connect timeout, so a server that is down is noticed in seconds.
 5. A SQLite file that is not a database, or fails PRAGMA integrity_check, is damaged: it is
    moved aside as workspaces.sqlite3.damaged-<UTC time> (kept, never deleted), a fresh database
@@ -144,7 +146,7 @@ def migrate(conn, upto=SCHEMA_VERSION):
 
 
 _engines = {}
-_lock = threading.Lock()
+_lock = threading.RLock()  # re-entered when a check inside open_database forgets an engine
 _notices = []  # (time, url, text) of each damaged file moved aside by this process
 CONNECT_SECONDS = 3  # PostgreSQL: a server that is down fails the connection this fast
 BUSY_SECONDS = 30  # SQLite: how long a writer waits for another one before failing
@@ -161,19 +163,34 @@ def _sqlite_file(url):
     return None
 
 
-def _sqlite_engine(url):
+def _file_identity(path):
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
+
+
+def _sqlite_engine(url, path):
     engine = sa.create_engine(url, connect_args={"timeout": BUSY_SECONDS})
 
     @sa.event.listens_for(engine, "connect")
-    def _setup(dbapi_conn, _record):
+    def _setup(dbapi_conn, record):
         # The app decides where transactions begin (the "begin" listener), not the driver.
         dbapi_conn.isolation_level = None
         dbapi_conn.execute("PRAGMA foreign_keys=ON")  # else ON DELETE CASCADE is ignored
         # WAL: readers never block the writer and the writer never blocks readers.
         dbapi_conn.execute("PRAGMA journal_mode=WAL")
+        record.info["file"] = _file_identity(path)
 
     @sa.event.listens_for(engine, "begin")
     def _begin(conn):
+        # An open connection keeps the file it opened: if that file was deleted, moved or
+        # replaced meanwhile, its writes would go nowhere. Refuse, and open it afresh next time.
+        if _file_identity(path) != conn.info.get("file"):
+            _forget(url, engine)
+            raise StorageError(f"the database file {path} was deleted, moved or replaced while "
+                               "the app was running; it will be opened again")
         # IMMEDIATE takes the write lock at once, waiting up to the busy timeout: a deferred
         # transaction that reads first and writes later fails at once ("database is locked")
         # when another process wrote in between. Reads (execution option nn_read) stay deferred.
@@ -186,7 +203,7 @@ def _create_engine(url):
     path = _sqlite_file(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        return _sqlite_engine(url)
+        return _sqlite_engine(url, path)
     parsed = sa.make_url(url)
     args = {}
     if parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
@@ -294,6 +311,14 @@ def reopen_if_damaged(error, url=None):
     if engine is not None:
         engine.dispose()
     return True
+
+
+def _forget(url, engine):
+    """Close engine and, if it is the one kept for url, forget it: the next open starts afresh."""
+    with _lock:
+        if _engines.get(url) is engine:
+            del _engines[url]
+    engine.dispose()
 
 
 def forget_engines():

@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 import uuid
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -335,3 +336,24 @@ def test_postgresql_down_fails_in_seconds_and_the_same_engine_works_once_it_is_b
         storage.save_run(engine, WS, a_run(2))
         assert [r["id"] for r in storage.load_workspace(engine, WS)["runs"]] == [1, 2]
         db.forget_engines()
+
+
+def test_a_sqlite_file_replaced_under_the_running_app_fails_the_write_and_is_reopened(tmp_path):
+    """An open connection keeps the file it opened: without the check its writes would go into
+    the deleted file, and be lost without a word."""
+    url, path = sqlite_url(tmp_path), tmp_path / "workspaces.sqlite3"
+    engine = storage.open_database(url)
+    storage.save_run(engine, WS, a_run(1))
+    for side in ("", "-wal", "-shm"):
+        Path(f"{path}{side}").rename(f"{path}{side}.moved")
+    path.mkdir()  # a directory where the file was: the database cannot be written
+    with pytest.raises(storage.StorageError, match="was deleted, moved or replaced"):
+        storage.save_run(engine, WS, a_run(2))
+    with pytest.raises(storage.StorageError, match="unable to open database file"):
+        storage.open_database(url)
+    path.rmdir()
+    for side in ("", "-wal", "-shm"):
+        Path(f"{path}{side}.moved").rename(f"{path}{side}")
+    storage.save_run(storage.open_database(url), WS, a_run(2))
+    assert [r["id"] for r in storage.load_workspace(restart(url), WS)["runs"]] == [1, 2]
+    db.forget_engines()

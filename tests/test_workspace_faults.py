@@ -189,3 +189,26 @@ def test_a_damaged_sqlite_file_is_kept_aside_and_every_session_is_told_once(sqli
     assert not warnings(other.run())
     assert [d["label"] for d in page(DRAW, ws).session_state["my_digits"]] == [3]
     assert aside.read_bytes() == b"this is not a database\n" * 100
+
+
+def test_sqlite_file_replaced_mid_session_keeps_the_new_digit_and_saves_it_once_restored(
+        sqlite_path, monkeypatch):
+    monkeypatch.setattr(workspace, "RETRY_SECONDS", 0)
+    ws = storage.new_workspace_id()
+    at = page(DRAW, ws, digit=5)
+    at.button(key="draw_add").click().run()  # saved
+    moved = sqlite_path.parent / "moved"
+    moved.mkdir()
+    for f in sqlite_path.parent.glob("workspaces.sqlite3*"):
+        f.rename(moved / f.name)
+    sqlite_path.mkdir()  # the database cannot be written any more
+    at.button(key="draw_add").click().run()
+    assert len(at.session_state["my_digits"]) == 2 and not at.exception
+    assert "Could not save your workspace" in warnings(at)
+    assert "0 runs and 1 digit are waiting" in warnings(at)
+    sqlite_path.rmdir()
+    for f in moved.iterdir():  # the file is put back
+        f.rename(sqlite_path.parent / f.name)
+    at.run()
+    assert not warnings(at) and "Saved again" in successes(at)
+    assert [d["id"] for d in page(DRAW, ws).session_state["my_digits"]] == [1, 2]
