@@ -212,3 +212,17 @@ def test_sqlite_file_replaced_mid_session_keeps_the_new_digit_and_saves_it_once_
     at.run()
     assert not warnings(at) and "Saved again" in successes(at)
     assert [d["id"] for d in page(DRAW, ws).session_state["my_digits"]] == [1, 2]
+
+
+def test_a_session_that_read_the_damaged_file_writes_its_workspace_into_the_fresh_one(
+        sqlite_path):
+    ws = storage.new_workspace_id()
+    at = page(DRAW, ws, digit=2)
+    at.button(key="draw_add").click().run()  # saved in the file that is about to be damaged
+    db.forget_engines()  # the connections closed (the WAL written back), as between two opens
+    for side in ("-wal", "-shm"):
+        sqlite_path.with_name(sqlite_path.name + side).unlink(missing_ok=True)
+    sqlite_path.write_bytes(b"\x00" * 4096)
+    at.button(key="draw_add").click().run()  # opens the file: damaged, moved aside
+    assert any("was damaged" in w.value for w in at.warning) and not at.exception
+    assert [d["id"] for d in page(DRAW, ws).session_state["my_digits"]] == [1, 2]
