@@ -226,3 +226,21 @@ def test_a_session_that_read_the_damaged_file_writes_its_workspace_into_the_fres
     at.button(key="draw_add").click().run()  # opens the file: damaged, moved aside
     assert any("was damaged" in w.value for w in at.warning) and not at.exception
     assert [d["id"] for d in page(DRAW, ws).session_state["my_digits"]] == [1, 2]
+
+
+def test_a_workspace_unread_at_the_start_is_read_once_the_database_is_back(sqlite_path,
+                                                                            monkeypatch):
+    monkeypatch.setattr(workspace, "RETRY_SECONDS", 0)
+    ws = storage.new_workspace_id()
+    storage.save_digit(storage.open_database(), ws, {"id": 1, "x": np.zeros(400), "label": 8,
+                                                     "shape": (20, 20)})
+    db.forget_engines()
+    sqlite_path.rename(sqlite_path.with_name("away"))
+    sqlite_path.mkdir()
+    at = page(DRAW, ws)
+    assert "Could not read your workspace" in warnings(at) and at.session_state["my_digits"] == []
+    sqlite_path.rmdir()
+    sqlite_path.with_name("away").rename(sqlite_path)
+    at.run()
+    assert "The database is back: your workspace was read." in successes(at)
+    assert [d["label"] for d in at.session_state["my_digits"]] == [8] and not warnings(at)

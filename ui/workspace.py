@@ -145,7 +145,9 @@ def flush(now=False):
             p["error"] = str(e).splitlines()[0] if str(e) else type(e).__name__
             return
         p["error"] = None
-    if failed_before:
+    if failed_before and counts == (0, 0) and unread:
+        st.session_state["ws_flash"] = "The database is back: your workspace was read."
+    elif failed_before:
         st.session_state["ws_flash"] = (
             f"Saved again: the database is back, and the {_count(counts[0], 'run')} and "
             f"{_count(counts[1], 'digit')} that were waiting are in your workspace"
