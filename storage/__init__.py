@@ -7,10 +7,18 @@ one workspace, classes.py keeps classes, their members and their boards.
 """
 
 from . import classes
-from .db import SchemaTooNew, StorageError, database_url, open_database
+from .db import (
+    SchemaTooNew,
+    StorageError,
+    damage_notices,
+    database_url,
+    open_database,
+    reopen_if_damaged,
+)
 from .workspaces import (
     MAX_DIGITS,
     MAX_RUNS,
+    Saved,
     delete_workspace,
     load_workspace,
     new_workspace_id,
@@ -25,4 +33,5 @@ __all__ = [
     "MAX_DIGITS", "MAX_RUNS", "SchemaTooNew", "classes", "StorageError", "database_url", "delete_workspace",
     "load_workspace", "new_workspace_id", "open_database", "remove_digit", "save_digit",
     "save_run", "set_active", "valid_workspace_id",
+    "Saved", "damage_notices", "reopen_if_damaged",
 ]

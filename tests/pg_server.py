@@ -7,7 +7,9 @@ How it works
    root the directory is given to the `postgres` user and every command runs through runuser.
 3. pg_ctl starts it on a free localhost port (no Unix socket in a shared directory), a database
    is created, and its SQLAlchemy URL (psycopg 3) is handed to the tests; pg_ctl stops it after.
-4. `python tests/pg_server.py` does the same for a shell script (scripts/cluster_test.sh): it
+4. postgres_server() hands over the server itself: its url, and stop() / start() for the tests
+   of a database that goes away and comes back (same port, same data).
+5. `python tests/pg_server.py` does the same for a shell script (scripts/cluster_test.sh): it
    prints the URL on one line, keeps the server until it gets SIGTERM or SIGINT, then stops it.
 """
 
@@ -45,34 +47,65 @@ def _as_server_user(args):
     return args
 
 
+class PostgresServer:
+    """A running throw-away server: url, and stop() / start() on the same port and data."""
+
+    def __init__(self, bin_dir, root):
+        self.bin_dir, self.root = bin_dir, root
+        self.data, self.log, self.port = root / "data", root / "server.log", _free_port()
+        self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/nn_digits"
+
+    def run(self, *args):
+        return subprocess.run(_as_server_user([str(self.bin_dir / args[0]), *args[1:]]),
+                              check=True, capture_output=True, text=True, timeout=120)
+
+    def start(self):
+        self.run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60", "start",
+                 "-o", f"-h 127.0.0.1 -p {self.port} -k '' -F")
+
+    def stop(self):
+        """A fast shutdown: open connections are cut, as when the server goes down."""
+        self.run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    @property
+    def running(self):
+        return (self.data / "postmaster.pid").exists()
+
+
 @contextmanager
-def postgres_url():
-    """Start a throw-away PostgreSQL server; yield its SQLAlchemy URL; stop it and delete it."""
+def postgres_server():
+    """Start a throw-away PostgreSQL server; yield it (PostgresServer); stop it and delete it."""
     bin_dir = _bin_dir()
     if bin_dir is None:
         if os.environ.get("CI") == "true":
             pytest.fail(HINT)
         pytest.skip(HINT)
     root = Path(tempfile.mkdtemp(prefix="nn-digits-pg-"))
-    data, log, port = root / "data", root / "server.log", _free_port()
     if os.geteuid() == 0:
         shutil.chown(root, "postgres", "postgres")
-    run = lambda *args: subprocess.run(_as_server_user([str(bin_dir / args[0]), *args[1:]]),  # noqa: E731
-                                       check=True, capture_output=True, text=True, timeout=120)
+    server = PostgresServer(bin_dir, root)
     try:
-        run("initdb", "-D", str(data), "-U", "postgres", "-A", "trust", "--no-sync")
-        run("pg_ctl", "-D", str(data), "-l", str(log), "-w", "-t", "60", "start", "-o",
-            f"-h 127.0.0.1 -p {port} -k '' -F")
+        server.run("initdb", "-D", str(server.data), "-U", "postgres", "-A", "trust", "--no-sync")
+        server.start()
         try:
-            run("createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "nn_digits")
-            yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/nn_digits"
+            server.run("createdb", "-h", "127.0.0.1", "-p", str(server.port), "-U", "postgres",
+                       "nn_digits")
+            yield server
         finally:
-            run("pg_ctl", "-D", str(data), "-m", "fast", "-w", "stop")
+            if server.running:
+                server.stop()
     except subprocess.CalledProcessError as e:
-        tail = log.read_text()[-2000:] if log.exists() else ""
+        tail = server.log.read_text()[-2000:] if server.log.exists() else ""
         pytest.fail(f"could not run PostgreSQL: {' '.join(e.cmd)}: {e.stderr}{tail}")
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+@contextmanager
+def postgres_url():
+    """Start a throw-away PostgreSQL server; yield its SQLAlchemy URL; stop it and delete it."""
+    with postgres_server() as server:
+        yield server.url
 
 
 def main():
