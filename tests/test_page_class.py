@@ -121,7 +121,7 @@ def test_students_join_share_and_see_the_board_and_the_best_run_becomes_active_e
     train_and_share(ann)
     bob = session(BOB, **{"class": code})  # a link joins too
     bob.switch_page(CLASS_PAGE).run()
-    assert "1 runs shared" in texts(bob)
+    assert "1 run shared" in texts(bob)
     charts = [c.proto.spec for c in bob.get("plotly_chart")]
     assert len(charts) == 3 and all("validation accuracy" in spec for spec in charts)
     assert any('"**Ann** $x$"' in spec for spec in charts)  # the nickname in a hover, as typed
@@ -154,11 +154,11 @@ def test_only_the_teacher_removes_entries_and_clears_the_board():
     assert {b.key for b in teacher.button if b.key.startswith("class_remove_")} == \
         {f"class_remove_{i}" for i in ids}
     teacher.button(key=f"class_remove_{ids[0]}").click().run()
-    assert "1 runs shared" in texts(teacher)
+    assert "1 run shared" in texts(teacher)
     assert teacher.button(key="class_clear").disabled
     teacher.checkbox(key="class_clear_confirm").check().run()
     teacher.button(key="class_clear").click().run()
-    assert "0 runs shared" in texts(teacher) and "1 runs removed" in texts(teacher)
+    assert "0 runs shared" in texts(teacher) and "1 run removed" in texts(teacher)
     assert classes.entries(storage.open_database(), code) == []
 
 

@@ -26,7 +26,7 @@ from nn_core import DATASETS
 from storage import classes
 
 from . import charts, figs_class, glossary, state, workspace
-from .text import literal
+from .text import count, literal
 
 PARAM = "class"
 ENV_KEY = "NN_DIGITS_TEACHER_KEY"
@@ -230,7 +230,7 @@ def _clear(code):
         return
     n = classes.clear_class(storage.open_database(), code)
     st.session_state["class_clear_confirm"] = False
-    _flash("board", "success", f"The board is clear: {n} runs removed.")
+    _flash("board", "success", f"The board is clear: {count(n, 'run')} removed.")
 
 
 def _best_ui(code, top, entries):
@@ -269,7 +269,7 @@ def board(code):
         st.error(f"The board cannot be read just now: {literal(e)}")
         return
     pts = figs_class.points(entries)
-    glossary.markdown(st, f"Class **{classes.shown_code(code)}**: **{len(entries)} runs shared**. "
+    glossary.markdown(st, f"Class **{classes.shown_code(code)}**: **{count(len(entries), 'run')} shared**. "
                           f"The board refreshes on its own every {REFRESH_SECONDS} seconds.")
     show_flash("board")
     if pts:

@@ -24,3 +24,8 @@ def literal(text):
 def a_digit(d):
     """"an 8", "a 7": the digit with its article, for sentences about one drawing."""
     return f"{'an' if int(d) == 8 else 'a'} {int(d)}"
+
+
+def count(n, word):
+    """"1 run", "3 runs": a number with its noun, singular or plural."""
+    return f"{n} {word}{'' if n == 1 else 's'}"

@@ -31,6 +31,7 @@ import nn_core
 import storage
 
 from .settings import Settings
+from .text import count
 
 PARAM = "ws"
 KEY, LOADED, PROBLEM, DROPPED = "ws_id", "ws_loaded", "ws_problem", "ws_dropped"
@@ -149,8 +150,8 @@ def flush(now=False):
         st.session_state["ws_flash"] = "The database is back: your workspace was read."
     elif failed_before:
         st.session_state["ws_flash"] = (
-            f"Saved again: the database is back, and the {_count(counts[0], 'run')} and "
-            f"{_count(counts[1], 'digit')} that were waiting are in your workspace"
+            f"Saved again: the database is back, and the {count(counts[0], 'run')} and "
+            f"{count(counts[1], 'digit')} that were waiting are in your workspace"
             + (", next to what it held before." if unread else "."))
 
 
@@ -192,9 +193,9 @@ def _problem(verb, error):
 
 def _waiting_text(p):
     """The sidebar's warning while something is unsaved: what, why, and what happens next."""
-    what = [_count(len(p["runs"]), "run"), _count(len(p["digits"]), "digit")]
+    what = [count(len(p["runs"]), "run"), count(len(p["digits"]), "digit")]
     if p["removed"]:
-        what.append(_count(len(p["removed"]), "deleted digit"))
+        what.append(count(len(p["removed"]), "deleted digit"))
     if p["active"]:
         what.append("your choice of active model")
     retry = f"tried again every {RETRY_SECONDS} seconds while you use the app"
@@ -327,10 +328,6 @@ def _delete():
     st.query_params[PARAM] = fresh
 
 
-def _count(n, word):
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def state_limits():
     from .state import MAX_RUNS  # state imports this module
 
@@ -352,7 +349,7 @@ def sidebar_ui():
     runs, digits = st.session_state.get(DROPPED, (0, 0))
     if runs or digits:  # outside the expander: a dropped run should not go unnoticed
         st.caption(f"Your workspace keeps the newest {state_limits()}: the oldest were dropped "
-                   f"({_count(runs, 'run')}, {_count(digits, 'digit')} so far).")
+                   f"({count(runs, 'run')}, {count(digits, 'digit')} so far).")
     with st.expander("Your workspace"):
         st.caption("Your runs, your digits and the active model are kept under this link. Open it "
                    "to carry on here later or on another device; whoever has it can see them.")

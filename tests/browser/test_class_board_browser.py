@@ -92,8 +92,8 @@ def join_train_and_share(page, server, code, nickname, lambd, seed):
 
 
 def board_says(page, n):
-    page.wait_for_function("n => document.body.innerText.includes(n + ' runs shared')", arg=n,
-                           timeout=90_000)
+    shared = f"{n} run shared" if n == 1 else f"{n} runs shared"
+    page.wait_for_function("t => document.body.innerText.includes(t)", arg=shared, timeout=90_000)
 
 
 def test_three_students_share_and_the_board_shows_them_without_a_reload(people, class_server):
