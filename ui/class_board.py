@@ -100,9 +100,14 @@ def ensure():
     """This session's class, read with its workspace, joined from ?class= and kept in the URL
     (nav.sidebar calls this on every page, after workspace.ensure)."""
     ws = workspace.workspace_id()
-    if st.session_state.get(LOADED_FOR) != ws:
-        st.session_state[LOADED_FOR] = ws
-        st.session_state[JOINED] = workspace.class_membership()
+    # Read with the workspace: not while the workspace itself waits to be read (the database is
+    # away, and the sidebar says so), and again on a later run when this read fails.
+    if st.session_state.get(LOADED_FOR) != ws and not workspace.pending()["unread"]:
+        try:
+            st.session_state[JOINED] = workspace.class_membership()
+            st.session_state[LOADED_FOR] = ws
+        except Exception:  # noqa: BLE001 - the database went away since: tried again next run
+            pass
     wanted = st.query_params.get(PARAM)
     if wanted and wanted != st.session_state.get(URL_SEEN):
         st.session_state[URL_SEEN] = wanted

@@ -362,16 +362,10 @@ def sidebar_ui():
 # --- class membership (ui/class_board.py): kept with the workspace, so it survives a reload -----
 
 def class_membership():
-    """(class code, nickname) stored with this session's workspace, or None; a failed read says
-    so in the sidebar, as any other."""
+    """(class code, nickname) stored with this session's workspace, or None; raises when the
+    database cannot be read (the caller reads it again on a later run)."""
     ws = workspace_id()
-    if ws is None:
-        return None
-    try:
-        return storage.classes.membership(_engine(), ws)
-    except Exception as e:
-        _problem("read", e)
-        return None
+    return None if ws is None else storage.classes.membership(_engine(), ws)
 
 
 def join_class(code, nickname):
