@@ -19,8 +19,9 @@ os.environ.pop("NN_DIGITS_DATABASE_URL", None)
 # pyproject's addopts run the suite on two workers (pytest-xdist, --dist loadgroup). Each test file
 # is one group, so a module-scoped fixture (a trained model, a PostgreSQL server) is still made
 # once; the browser tests are one group, so they share one server and one Chromium, and their
-# CPU and idle checks never compete with a second browser test. Tryfirst: xdist reads the marks
-# in its own collection hook, which must come after this one.
+# CPU and idle checks never compete with a second browser test. Groups go out in collection
+# order (--no-loadscope-reorder): the browser tests, the longest group, start first.
+# Tryfirst: xdist reads the marks in its own collection hook, which must come after this one.
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     for item in items:
