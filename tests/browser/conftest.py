@@ -14,7 +14,8 @@ How it works
    A failing test leaves a screenshot in test-results/ (git-ignored).
 4. SCREENSHOTS=1 makes `browser_driver.shoot()` save the pages into docs/screenshots/ (see
    scripts/screenshots.sh); without it no screenshot is taken and the suite stays fast.
-The terminal summary prints the suite's run time and the measured mouse-up-to-answer times.
+The terminal summary prints the suite's run time and the measured mouse-up-to-answer times
+(from a pytest-xdist worker, through the controller: tests/conftest.py).
 """
 
 import contextlib
@@ -125,12 +126,24 @@ def page(context, server, request):
     pg.close()
 
 
+def summary_lines():
+    """The measured mouse-up-to-answer times and the suite's run time, one line each."""
+    lines = [f"{label}: {seconds:.2f} s" for label, seconds in TIMINGS["measured"]]
+    return lines + [f"browser suite run time (server start to end): "
+                    f"{time.perf_counter() - TIMINGS['started']:.1f} s"]
+
+
+def pytest_sessionfinish(session):
+    # On a pytest-xdist worker the terminal is the controller's: hand it the lines to print
+    # (tests/conftest.py prints them).
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None and TIMINGS["started"] is not None:
+        workeroutput["browser suite"] = summary_lines()
+
+
 def pytest_terminal_summary(terminalreporter):
     if TIMINGS["started"] is None:
         return
-    tr = terminalreporter
-    tr.section("browser suite")
-    for label, seconds in TIMINGS["measured"]:
-        tr.write_line(f"{label}: {seconds:.2f} s")
-    tr.write_line(f"browser suite run time (server start to end): "
-                  f"{time.perf_counter() - TIMINGS['started']:.1f} s")
+    terminalreporter.section("browser suite")
+    for line in summary_lines():
+        terminalreporter.write_line(line)
