@@ -28,7 +28,7 @@ How it works
 the same seed and strokes, and prints what each saw (the validation accuracy, the answer).
 
 Run: python benchmarks/class_load.py [--students 30] [--ramp 0] [--setups 1 3] [--no-share]
-     [--database-url URL] [--env NAME=VALUE] [--check-browser]
+     [--database-url URL] [--env NAME=VALUE] [--lambdas 0.1 1 10] [--check-browser]
 """
 
 import argparse
@@ -157,10 +157,16 @@ async def one_student(url, student, class_code, delay, timeout):
     return student
 
 
-async def run_students(urls, n, ramp=0.0, class_code=None, timeout=600.0, train_query=""):
+async def run_students(urls, n, ramp=0.0, class_code=None, timeout=600.0, train_query="",
+                       lambdas=()):
     """n students, spread over the servers' urls round-robin, arriving evenly over ramp seconds
-    -> their Students (seeds 1000, 1001, ...)."""
-    students = [Student(seed=1000 + i, train_query=train_query) for i in range(n)]
+    -> their Students (seeds 1000, 1001, ...). With lambdas, student i trains with
+    lambdas[i % len(lambdas)]: the class sweeps λ, several seeds per λ."""
+    def query(i):
+        extra = [f"lambd={lambdas[i % len(lambdas)]:g}"] if lambdas else []
+        return "&".join(q for q in [train_query, *extra] if q)
+
+    students = [Student(seed=1000 + i, train_query=query(i)) for i in range(n)]
     await asyncio.gather(*(one_student(urls[i % len(urls)], s, class_code,
                                        ramp * i / max(n - 1, 1), timeout)
                            for i, s in enumerate(students)))
@@ -168,18 +174,18 @@ async def run_students(urls, n, ramp=0.0, class_code=None, timeout=600.0, train_
 
 
 async def create_class(url, teacher_key, timeout):
-    """A teacher unlocks the Class page and creates a class -> its code (shown on the page)."""
+    """A teacher unlocks the Class page and creates a class -> its code (the app puts it in the
+    page's link as ?class=..., which the server sends back as the new query string)."""
     async with StreamlitClient(url, timeout=timeout) as c:
         await c.open(CLASS_PAGE)
         await c.set_value("teacher_key", teacher_key)
         await c.click("teacher_unlock")
-        before = set(c.texts())
         await c.click("class_create")
-        for text in c.texts():  # the code: the new short word on the page (st.code or `code`)
-            if text not in before and (found := re.fullmatch(r"`?([A-Za-z0-9_-]{4,16})`?", text)):
-                return found.group(1)
-        raise StreamlitClientError("no class code found on the Class page after class_create; "
-                                   "pass --class-code")
+        found = re.search(r"(?:^|&)class=([A-Za-z0-9_-]+)", c.query_string)
+        if found is None:
+            raise StreamlitClientError("no class code in the Class page's link after class_create "
+                                       f"(query string {c.query_string!r}); pass --class-code")
+        return found.group(1)
 
 
 # --- the servers' memory and the database ------------------------------------------------------
@@ -233,7 +239,7 @@ async def run_class(urls, args, class_code):
     sampler = asyncio.create_task(sample_peaks(pids, peaks, stop))
     t0 = time.perf_counter()
     students = await run_students(urls, args.students, args.ramp, class_code, args.timeout,
-                                  args.train_query)
+                                  args.train_query, args.lambdas)
     wall = time.perf_counter() - t0
     await asyncio.sleep(args.settle)
     stop.set()
@@ -262,6 +268,8 @@ def run_setup(replicas, args):
                 code = args.class_code
                 if args.share and code is None:
                     code = await create_class(urls[0], args.teacher_key, args.timeout)
+                if args.share:
+                    print(f"class code: {code}", flush=True)
                 return await run_class(urls, args, code if args.share else None)
 
             students, wall, start, peak, after = asyncio.run(go())
@@ -381,6 +389,9 @@ def main():
                         help="server environment (default MALLOC_ARENA_MAX=2)")
     parser.add_argument("--train-query", default="", metavar="QUERY",
                         help="settings other than the defaults, as in a link: maxiter=5")
+    parser.add_argument("--lambdas", type=float, nargs="*", default=[], metavar="λ",
+                        help="student i trains with the i-th of these λ, in turn (default: the "
+                             "Train page's λ for everyone)")
     parser.add_argument("--settle", type=float, default=10.0,
                         help="seconds after the last student before RSS 'after' is read")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds per step")
