@@ -151,7 +151,7 @@ echo "cluster: nginx http://127.0.0.1:$PROXY -> replicas on ports $P1 $P2 $P3," 
 TESTS_STATUS=0
 NN_DIGITS_CLUSTER_URL="http://127.0.0.1:$PROXY" NN_DIGITS_CLUSTER_DATABASE_URL=$DATABASE_URL \
 NN_DIGITS_CLUSTER_REPLICAS=$(IFS=,; echo "${REPLICAS[*]}") \
-  "$PYTHON" -m pytest tests/cluster/test_cluster.py -p no:cacheprovider -s "$@" || TESTS_STATUS=$?
+  "$PYTHON" -m pytest tests/cluster/test_cluster.py -n 0 -p no:cacheprovider -s "$@" || TESTS_STATUS=$?
 
 echo
 echo "cluster test summary: PostgreSQL 1, replicas 3 (ports $P1 $P2 $P3), nginx on $PROXY;" \

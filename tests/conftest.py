@@ -16,13 +16,12 @@ os.environ["NN_DIGITS_DATA_DIR"] = tempfile.mkdtemp(prefix="nn-digits-tests-")
 os.environ.pop("NN_DIGITS_DATABASE_URL", None)
 
 
-# Two workers are opt-in, not the default (a wall-clock check in test_many_users failed with them
-# on a busy 2-core machine): `python -m pytest -n 2 --dist loadgroup --no-loadscope-reorder`
-# (pytest-xdist, requirements-dev.txt). Each test file is then one group, so a module-scoped
-# fixture (a trained model, a PostgreSQL server) is still made once; the browser tests are one
-# group, so they share one server and one Chromium, and their CPU and idle checks never compete
-# with a second browser test. Groups go out in collection order (--no-loadscope-reorder): the
-# browser tests, the longest group, start first.
+# Two workers by default (pyproject's addopts: -n 2 --dist loadgroup --no-loadscope-reorder,
+# pytest-xdist from requirements-dev.txt; `-n 0` for one process). Each test file is one group,
+# so a module-scoped fixture (a trained model, a PostgreSQL server) is still made once; the
+# browser tests are one group, so they share one server and one Chromium, and their CPU and idle
+# checks never compete with a second browser test. Groups go out in collection order
+# (--no-loadscope-reorder): the browser tests, the longest group, start first.
 # Tryfirst: xdist reads the marks in its own collection hook, which must come after this one.
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):

@@ -248,7 +248,7 @@ def test_runs_shared_from_sessions_on_three_replicas_appear_on_one_board(cluster
         # (its st.fragment(run_every=...) reads the database again): no reload.
         board.get_by_text("3 runs shared").first.wait_for(timeout=SLOW)
         board.wait_for_selector(IDLE)
-        assert sorted(plotly_points(board, "λ against validation accuracy")) == [0.1, 1.0, 3.0]
+        assert sorted(map(float, plotly_points(board, "λ against validation accuracy"))) == [0.1, 1, 3]
         assert len(plotly_points(board, "hidden size against validation accuracy")) == 3
         check_clean(board)
     finally:
