@@ -6,6 +6,7 @@ this module with a teacher key (conftest.class_server). With SCREENSHOTS=1 the b
 docs/screenshots/class_board.png.
 """
 
+import time
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -19,6 +20,7 @@ from browser_driver import (
     key,
     new_context,
     open_page,
+    plotly_trace_lengths,
     plotly_traces,
     rerun_after,
     shoot,
@@ -96,6 +98,15 @@ def board_says(page, n):
     page.wait_for_function("t => document.body.innerText.includes(t)", arg=shared, timeout=90_000)
 
 
+def wait_points(chart, n, timeout=30.0):
+    """Wait until the plotly chart inside `chart` draws n points: the text above a chart comes
+    first in a redraw of the board's fragment, the chart a moment later."""
+    deadline = time.monotonic() + timeout
+    while (found := sum(plotly_trace_lengths(chart))) != n:
+        assert time.monotonic() < deadline, f"expected {n} points on the chart, found {found}"
+        time.sleep(0.5)
+
+
 def test_three_students_share_and_the_board_shows_them_without_a_reload(people, class_server):
     teacher_ctx, *student_ctxs = people
     teacher = open_page(teacher_ctx)
@@ -115,8 +126,10 @@ def test_three_students_share_and_the_board_shows_them_without_a_reload(people, 
     for page in (teacher, first):  # both boards refresh on their own, without a reload
         board_says(page, 3)
         assert page.evaluate("() => window.__sameDocument === true")
-        page.locator(f"{key('class_sweep_chart')} {PLOTLY}").wait_for()
-        lambda_chart = page.locator(key("class_lambda_chart"))
+        # .first: while the fragment redraws, the old chart and the new one may both be there.
+        page.locator(f"{key('class_sweep_chart')} {PLOTLY}").first.wait_for()
+        lambda_chart = page.locator(key("class_lambda_chart")).first
+        wait_points(lambda_chart, 3)
         (xs,) = plotly_traces(lambda_chart, "x")
         (names,) = plotly_traces(lambda_chart, "text")
         assert sorted(xs, key=float) == ["0.1", "1", "10"]

@@ -248,8 +248,13 @@ def test_runs_shared_from_sessions_on_three_replicas_appear_on_one_board(cluster
         # (its st.fragment(run_every=...) reads the database again): no reload.
         board.get_by_text("3 runs shared").first.wait_for(timeout=SLOW)
         board.wait_for_selector(IDLE)
+        # The text above the charts comes first in a redraw of the board, the charts a moment
+        # later: wait for the charts to hold three points.
+        deadline = time.monotonic() + 30
+        while len(plotly_points(board, "hidden size against validation accuracy")) != 3:
+            assert time.monotonic() < deadline, "the board's charts never held the three runs"
+            time.sleep(0.5)
         assert sorted(map(float, plotly_points(board, "λ against validation accuracy"))) == [0.1, 1, 3]
-        assert len(plotly_points(board, "hidden size against validation accuracy")) == 3
         check_clean(board)
     finally:
         for ctx in contexts:
