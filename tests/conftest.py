@@ -1,11 +1,9 @@
 import os
 import sys
 import tempfile
-import uuid
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
 # Tests import the project's packages (nn_core, ui) from the repository root.
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,46 +49,3 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.section(title)
         for line in lines:
             terminalreporter.write_line(line)
-
-
-# --- each kind of database the app runs on, empty, for the storage tests --------------------------
-# `url` is parametrized over SQLite (a file in the test's tmp_path) and PostgreSQL (a fresh
-# database on a real server started once per module that asks for it, tests/pg_server.py), so
-# a test that takes `url` runs on both; restart(url) is a server restart.
-
-@pytest.fixture(scope="module")
-def pg_server():
-    from pg_server import postgres_url
-
-    with postgres_url() as url:
-        yield url
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request, tmp_path):
-    """The URL of an empty database of each kind."""
-    from storage import db
-
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'workspaces.sqlite3'}"
-    else:
-        base = request.getfixturevalue("pg_server")
-        name = "t_" + uuid.uuid4().hex  # made here, never from user text
-        admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(sa.text(f"CREATE DATABASE {name}"))
-        yield base.rsplit("/", 1)[0] + "/" + name
-    db.forget_engines()
-    if request.param == "postgresql":
-        with admin.connect() as conn:
-            conn.execute(sa.text(f"DROP DATABASE {name} WITH (FORCE)"))
-        admin.dispose()
-
-
-def restart(url):
-    """A server restart: every connection closed, the database opened afresh."""
-    import storage
-    from storage import db
-
-    db.forget_engines()
-    return storage.open_database(url)

@@ -5,10 +5,11 @@ in tmp_path, and a new database in a PostgreSQL server started for this module.
 """
 
 import json
+import uuid
 
 import pytest
 import sqlalchemy as sa
-from conftest import restart
+from pg_server import postgres_url
 
 import storage
 from nn_core import Network, network_npz_bytes
@@ -17,7 +18,34 @@ from storage import classes, db
 ANN, BOB, EVE = "a" * 22, "b" * 22, "e" * 22
 
 
+@pytest.fixture(scope="module")
+def pg_server():
+    with postgres_url() as url:
+        yield url
 
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request, tmp_path):
+    """The URL of an empty database of each kind."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'workspaces.sqlite3'}"
+    else:
+        base = request.getfixturevalue("pg_server")
+        name = "t_" + uuid.uuid4().hex  # made here, never from user text
+        admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f"CREATE DATABASE {name}"))
+        yield base.rsplit("/", 1)[0] + "/" + name
+    db.forget_engines()
+    if request.param == "postgresql":
+        with admin.connect() as conn:
+            conn.execute(sa.text(f"DROP DATABASE {name} WITH (FORCE)"))
+        admin.dispose()
+
+
+def restart(url):
+    db.forget_engines()
+    return storage.open_database(url)
 
 
 def a_run(lambd=1.0, validation=0.9, seed=0):

@@ -12,13 +12,14 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from pathlib import Path
 
 import numpy as np
 import pytest
 import sqlalchemy as sa
-from conftest import ROOT, restart
-from pg_server import postgres_server
+from conftest import ROOT
+from pg_server import postgres_server, postgres_url
 
 import storage
 from nn_core import Network, network_npz_bytes
@@ -27,7 +28,35 @@ from storage import db
 WS, OTHER = "a" * 22, "b" * 22
 
 
+@pytest.fixture(scope="module")
+def pg_server():
+    with postgres_url() as url:
+        yield url
 
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request, tmp_path):
+    """The URL of an empty database of each kind."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'workspaces.sqlite3'}"
+    else:
+        base = request.getfixturevalue("pg_server")
+        name = "t_" + uuid.uuid4().hex  # made here, never from user text
+        admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f"CREATE DATABASE {name}"))
+        yield base.rsplit("/", 1)[0] + "/" + name
+    db.forget_engines()
+    if request.param == "postgresql":
+        with admin.connect() as conn:
+            conn.execute(sa.text(f"DROP DATABASE {name} WITH (FORCE)"))  # even if a test kept a connection
+        admin.dispose()
+
+
+def restart(url):
+    """A server restart: every connection closed, the database opened afresh."""
+    db.forget_engines()
+    return storage.open_database(url)
 
 
 def deep_network():

@@ -9,10 +9,13 @@ under the id its writer was told, in its own workspace only, and the database ch
 
 import multiprocessing
 import threading
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
+import pytest
 import sqlalchemy as sa
+from pg_server import postgres_url
 
 import storage
 from nn_core import Network
@@ -23,6 +26,29 @@ WRITERS = 5  # four on the shared workspace, one on its own
 WRITES = 6  # runs and as many digits, each writer
 
 
+@pytest.fixture(scope="module")
+def pg_server():
+    with postgres_url() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request, tmp_path):
+    """The URL of an empty database of each kind."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'workspaces.sqlite3'}"
+    else:
+        base = request.getfixturevalue("pg_server")
+        name = "c_" + uuid.uuid4().hex  # made here, never from user text
+        admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f"CREATE DATABASE {name}"))
+        yield base.rsplit("/", 1)[0] + "/" + name
+    db.forget_engines()
+    if request.param == "postgresql":
+        with admin.connect() as conn:
+            conn.execute(sa.text(f"DROP DATABASE {name} WITH (FORCE)"))
+        admin.dispose()
 
 
 def workspace_of(writer):
